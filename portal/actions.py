@@ -1,0 +1,103 @@
+"""Actions with side effects: recording measurements (with correction history), scoping editors."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import QuerySet
+from wagtail.log_actions import log
+
+from portal.models import Department, Indicator, Measurement, MeasurementCorrection
+
+CREATED = "created"
+CORRECTED = "corrected"
+UNCHANGED = "unchanged"
+UPDATED = "updated"
+
+
+def can_manage_all_departments(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """City administrators (superusers or holders of the permission) see every department."""
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.has_perm("portal.manage_all_departments"))
+    )
+
+
+def editable_departments(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Department]:
+    """The departments whose goals, indicators and measurements this user may change."""
+    if can_manage_all_departments(user):
+        return Department.objects.all()
+    if not user or not user.is_authenticated:
+        return Department.objects.none()
+    return Department.objects.filter(editor_links__user=user)
+
+
+def user_can_manage_department(user, department: Department | None) -> bool:
+    if department is None:
+        return can_manage_all_departments(user)
+    if can_manage_all_departments(user):
+        return True
+    return editable_departments(user).filter(pk=department.pk).exists()
+
+
+@transaction.atomic
+def record_measurement(
+    indicator: Indicator,
+    period: datetime.date,
+    value: Decimal,
+    *,
+    user=None,
+    note: str = "",
+    source: str = "",
+    reason: str = "",
+) -> tuple[Measurement, str]:
+    """Create or correct the value of ``indicator`` for the month of ``period``.
+
+    A changed value keeps the earlier one as a MeasurementCorrection (who, when, why), because a
+    published figure is never silently overwritten (DESIGN.md). The same value again is a no-op,
+    which makes re-importing a file idempotent. Returns the measurement and what happened.
+    """
+    period = period.replace(day=1)
+    value = Decimal(value)
+    existing = (
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    )
+    if existing is None:
+        measurement = Measurement.objects.create(
+            indicator=indicator, period=period, value=value, note=note, source=source,
+            entered_by=user if user and user.is_authenticated else None,
+        )
+        log(instance=measurement, action="wagtail.create", user=user)
+        return measurement, CREATED
+    if existing.value == value and (not note or existing.note == note) and (
+        not source or existing.source == source
+    ):
+        return existing, UNCHANGED
+    if existing.value != value:
+        MeasurementCorrection.objects.create(
+            measurement=existing,
+            old_value=existing.value,
+            new_value=value,
+            old_note=existing.note,
+            old_source=existing.source,
+            reason=reason,
+            corrected_by=user if user and user.is_authenticated else None,
+        )
+    old_value = existing.value
+    existing.value = value
+    if note:
+        existing.note = note
+    if source:
+        existing.source = source
+    existing.save()
+    log(
+        instance=existing,
+        action="wagtail.edit",
+        user=user,
+        data={"old_value": str(old_value), "new_value": str(value), "reason": reason},
+    )
+    return existing, CORRECTED if old_value != value else UPDATED

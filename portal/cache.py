@@ -1,0 +1,66 @@
+"""Shared-cache page caching keyed by a data version that every data change bumps.
+
+The version lives in the shared cache (database or Redis), so a change made in one worker
+invalidates the pages cached by all workers at once (DESIGN.md: nothing assumes one process).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+
+VERSION_KEY = "portal:data-version"
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def bump_data_version() -> None:
+    """Invalidate every cached public page (after the transaction commits)."""
+
+    def _do():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, timeout=None)
+
+    transaction.on_commit(_do)
+
+
+def _page_key(request) -> str:
+    raw = f"{request.get_full_path()}|{translation.get_language()}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"portal:page:{data_version()}:{digest}"
+
+
+def cached_public_page(view):
+    """Cache a public GET view's 200 response in the shared cache for anonymous visitors."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            # CSRF tokens are per visitor: never cache a page that carries one.
+            if not getattr(request, "META", {}).get("CSRF_COOKIE_NEEDS_UPDATE") and b"csrfmiddlewaretoken" not in response.content:
+                cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper

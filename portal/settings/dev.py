@@ -1,0 +1,9 @@
+"""Local development and the zero-setup demo: SQLite, database cache, DEBUG on."""
+
+import os
+
+from .base import *  # noqa: F401,F403
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]

@@ -1,0 +1,19 @@
+"""The test suite: PostgreSQL (DATABASE_URL, set by `make test`), an in-process cache."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F401,F403
+
+SECRET_KEY = "test-only-key"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "postgres://portal:portal@127.0.0.1:54329/portal")
+    )
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,1 @@
+"""Editors' admin: viewsets for the domain, the import screen."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    """Site search across goals, indicators and reports (issue 3)."""
+
+    name = "search"
+    label = "portal_search"
+    verbose_name = _("Search")
