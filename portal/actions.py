@@ -68,13 +68,19 @@ def record_measurement(
     )
     if existing is None:
         measurement = Measurement.objects.create(
-            indicator=indicator, period=period, value=value, note=note, source=source,
+            indicator=indicator,
+            period=period,
+            value=value,
+            note=note,
+            source=source,
             entered_by=user if user and user.is_authenticated else None,
         )
         log(instance=measurement, action="wagtail.create", user=user)
         return measurement, CREATED
-    if existing.value == value and (not note or existing.note == note) and (
-        not source or existing.source == source
+    if (
+        existing.value == value
+        and (not note or existing.note == note)
+        and (not source or existing.source == source)
     ):
         return existing, UNCHANGED
     if existing.value != value:

@@ -48,7 +48,11 @@ def cached_public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
+        if (
+            request.method != "GET"
+            or request.user.is_authenticated
+            or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0
+        ):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         cached = cache.get(key)
@@ -59,7 +63,7 @@ def cached_public_page(view):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             # CSRF tokens are per visitor: never cache a page that carries one.
-            if not getattr(request, "META", {}).get("CSRF_COOKIE_NEEDS_UPDATE") and b"csrfmiddlewaretoken" not in response.content:
+            if b"csrfmiddlewaretoken" not in response.content and not response.cookies:
                 cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 

@@ -55,10 +55,16 @@ class Department(models.Model):
         _("short name"), max_length=30, blank=True, help_text=_("Common short form, e.g. 公安局.")
     )
     slug = models.SlugField(
-        _("slug"), max_length=80, unique=True, help_text=_("Used in the page address; Latin letters.")
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in the page address; Latin letters."),
     )
     category = models.CharField(
-        _("category"), max_length=20, choices=Category.choices, default=Category.GENERAL,
+        _("category"),
+        max_length=20,
+        choices=Category.choices,
+        default=Category.GENERAL,
         help_text=_("Groups departments on the public site."),
     )
     description = models.TextField(
@@ -68,9 +74,13 @@ class Department(models.Model):
         _("contact phone"), max_length=50, blank=True, help_text=_("Public enquiry line.")
     )
     contact_email = models.EmailField(_("contact email"), blank=True, help_text=_("Public email."))
-    address = models.CharField(_("address"), max_length=200, blank=True, help_text=_("Office address."))
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, help_text=_("Office address.")
+    )
     active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive departments are hidden from current pages.")
+        _("active"),
+        default=True,
+        help_text=_("Inactive departments are hidden from current pages."),
     )
     sort_order = models.PositiveIntegerField(
         _("sort order"), default=0, help_text=_("Lower numbers are listed first.")
@@ -109,12 +119,18 @@ class DepartmentEditor(models.Model):
     """Links an editor account to the department whose data they may change."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_links",
-        verbose_name=_("user"), help_text=_("The editor's account."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="department_links",
+        verbose_name=_("user"),
+        help_text=_("The editor's account."),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="editor_links",
-        verbose_name=_("department"), help_text=_("The department the editor works for."),
+        Department,
+        on_delete=models.CASCADE,
+        related_name="editor_links",
+        verbose_name=_("department"),
+        help_text=_("The department the editor works for."),
     )
 
     class Meta:
@@ -130,7 +146,9 @@ class Cycle(models.Model):
     """An evaluation year (考核年度) with its scoring weights, grade bands and status thresholds."""
 
     year = models.PositiveIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
         help_text=_("The calendar year evaluated, e.g. 2026."),
     )
     name = models.CharField(
@@ -139,31 +157,49 @@ class Cycle(models.Model):
     start_date = models.DateField(_("start date"), help_text=_("Usually 1 January."))
     end_date = models.DateField(_("end date"), help_text=_("Usually 31 December."))
     weight_goals = models.DecimalField(
-        _("weight of goal indicators"), max_digits=5, decimal_places=2, default=Decimal("60"),
+        _("weight of goal indicators"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
         help_text=_("Percentage of the composite score from goal indicators."),
     )
     weight_satisfaction = models.DecimalField(
-        _("weight of satisfaction"), max_digits=5, decimal_places=2, default=Decimal("20"),
+        _("weight of satisfaction"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
         help_text=_("Percentage from citizen satisfaction indicators."),
     )
     weight_qualitative = models.DecimalField(
-        _("weight of qualitative review"), max_digits=5, decimal_places=2, default=Decimal("20"),
+        _("weight of qualitative review"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
         help_text=_("Percentage from the qualitative review (定性评价)."),
     )
     grade_bands = models.JSONField(
-        _("grade bands"), default=default_grade_bands,
+        _("grade bands"),
+        default=default_grade_bands,
         help_text=_('List of {"grade": name, "min_score": number}, highest first.'),
     )
     green_threshold = models.DecimalField(
-        _("green threshold"), max_digits=4, decimal_places=2, default=Decimal("0.90"),
+        _("green threshold"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.90"),
         help_text=_("Progress ÷ time elapsed at or above this is green (on track)."),
     )
     yellow_threshold = models.DecimalField(
-        _("yellow threshold"), max_digits=4, decimal_places=2, default=Decimal("0.70"),
+        _("yellow threshold"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.70"),
         help_text=_("At or above this (and below green) is yellow; below it is red."),
     )
     published = models.BooleanField(
-        _("published"), default=True, help_text=_("Unpublished cycles are hidden from the public site.")
+        _("published"),
+        default=True,
+        help_text=_("Unpublished cycles are hidden from the public site."),
     )
 
     panels = [
@@ -198,8 +234,10 @@ class Cycle(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.start_date >= self.end_date:
             errors["end_date"] = _("The end date must be after the start date.")
-        total = (self.weight_goals or 0) + (self.weight_satisfaction or 0) + (
-            self.weight_qualitative or 0
+        total = (
+            (self.weight_goals or 0)
+            + (self.weight_satisfaction or 0)
+            + (self.weight_qualitative or 0)
         )
         if total != 100:
             errors["weight_goals"] = _("The three weights must add up to 100 (now %(total)s).") % {
@@ -241,42 +279,68 @@ class Goal(models.Model):
         TASK = 3, _("Key task")
 
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.PROTECT, related_name="goals", verbose_name=_("cycle"),
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        verbose_name=_("cycle"),
         help_text=_("The evaluation year this goal belongs to."),
     )
     code = models.CharField(
         _("code"), max_length=40, help_text=_("Unique within the cycle, e.g. 2026-03-02.")
     )
-    title = models.CharField(_("title"), max_length=300, help_text=_("A short statement of the goal."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Background and scope."))
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("A short statement of the goal.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Background and scope.")
+    )
     level = models.PositiveSmallIntegerField(
-        _("level"), choices=Level.choices, default=Level.DEPARTMENT,
+        _("level"),
+        choices=Level.choices,
+        default=Level.DEPARTMENT,
         help_text=_("City goals are decomposed into department goals and key tasks."),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-        verbose_name=_("parent goal"), help_text=_("The higher-level goal this one serves."),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent goal"),
+        help_text=_("The higher-level goal this one serves."),
     )
     owner = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="goals", verbose_name=_("lead department"),
+        Department,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        verbose_name=_("lead department"),
         help_text=_("The department responsible (牵头单位)."),
     )
     co_departments = models.ManyToManyField(
-        Department, blank=True, related_name="co_goals", verbose_name=_("co-departments"),
+        Department,
+        blank=True,
+        related_name="co_goals",
+        verbose_name=_("co-departments"),
         help_text=_("Departments that share the work (配合单位)."),
     )
     source = models.CharField(
-        _("source"), max_length=300, blank=True,
+        _("source"),
+        max_length=300,
+        blank=True,
         help_text=_("Which policy or plan item this goal comes from, e.g. 2026年政府工作报告."),
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True, help_text=_("When it is due."))
+    deadline = models.DateField(
+        _("deadline"), null=True, blank=True, help_text=_("When it is due.")
+    )
     measure = models.TextField(
         _("measure"), blank=True, help_text=_("How achievement is measured (SMART: measurable).")
     )
     target_statement = models.TextField(
         _("target statement"), blank=True, help_text=_("The committed result in words.")
     )
-    sort_order = models.PositiveIntegerField(_("sort order"), default=0, help_text=_("Display order."))
+    sort_order = models.PositiveIntegerField(
+        _("sort order"), default=0, help_text=_("Display order.")
+    )
     # Snapshot written by portal.evaluation.recompute_cycle so pages read it in one query.
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA, editable=False
@@ -347,52 +411,84 @@ class Indicator(models.Model):
         SURVEY = "survey", _("Citizen survey")
 
     goal = models.ForeignKey(
-        Goal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal"),
+        Goal,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("goal"),
         help_text=_("The goal this indicator measures."),
     )
     code = models.CharField(
-        _("code"), max_length=50, unique=True,
+        _("code"),
+        max_length=50,
+        unique=True,
         help_text=_("Unique code used in imports, e.g. 2026-03-02-01."),
     )
     name = models.CharField(_("name"), max_length=300, help_text=_("What is measured."))
     dimension = models.CharField(
-        _("dimension"), max_length=20, choices=Dimension.choices, default=Dimension.OUTPUT,
+        _("dimension"),
+        max_length=20,
+        choices=Dimension.choices,
+        default=Dimension.OUTPUT,
         help_text=_("产出 / 质量 / 效率 / 效益 / 满意度."),
     )
-    unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. 万元, %, 件, 天."))
+    unit = models.CharField(
+        _("unit"), max_length=30, blank=True, help_text=_("e.g. 万元, %, 件, 天.")
+    )
     baseline = models.DecimalField(
-        _("baseline"), max_digits=18, decimal_places=4, null=True, blank=True,
+        _("baseline"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("Value at the start of the cycle; progress is measured from here."),
     )
     target = models.DecimalField(
-        _("target"), max_digits=18, decimal_places=4,
+        _("target"),
+        max_digits=18,
+        decimal_places=4,
         help_text=_("Value to reach by the end of the cycle (100 for milestones)."),
     )
     direction = models.CharField(
-        _("direction"), max_length=12, choices=Direction.choices, default=Direction.HIGHER,
+        _("direction"),
+        max_length=12,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
         help_text=_("Whether a higher or lower value is better, or percent complete."),
     )
     weight = models.DecimalField(
-        _("weight"), max_digits=6, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Relative weight in the department's score."),
     )
     frequency = models.CharField(
-        _("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY,
+        _("frequency"),
+        max_length=12,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
         help_text=_("How often a value is reported."),
     )
     data_source = models.CharField(
-        _("data source"), max_length=12, choices=DataSource.choices, default=DataSource.MANUAL,
+        _("data source"),
+        max_length=12,
+        choices=DataSource.choices,
+        default=DataSource.MANUAL,
         help_text=_("Where values come from."),
     )
     source_description = models.CharField(
-        _("source description"), max_length=300, blank=True,
+        _("source description"),
+        max_length=300,
+        blank=True,
         help_text=_("Named source shown with every figure, e.g. 市统计局月报."),
     )
     methodology = models.TextField(
         _("methodology"), blank=True, help_text=_("How the value is calculated (口径).")
     )
-    sort_order = models.PositiveIntegerField(_("sort order"), default=0, help_text=_("Display order."))
+    sort_order = models.PositiveIntegerField(
+        _("sort order"), default=0, help_text=_("Display order.")
+    )
     # Snapshot written by portal.evaluation.recompute_cycle so listings need no per-row queries.
     latest_value = models.DecimalField(
         max_digits=18, decimal_places=4, null=True, blank=True, editable=False
@@ -429,7 +525,9 @@ class Indicator(models.Model):
     def clean(self):
         if self.direction == self.Direction.MILESTONE and self.target is not None:
             if self.target != 100:
-                raise ValidationError({"target": _("A milestone's target is 100 (percent complete).")})
+                raise ValidationError(
+                    {"target": _("A milestone's target is 100 (percent complete).")}
+                )
 
     def get_absolute_url(self) -> str:
         return reverse("portal:indicator", kwargs={"code": self.code})
@@ -439,22 +537,35 @@ class Measurement(models.Model):
     """The current value of an indicator for one month; earlier values live in corrections."""
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="measurements",
-        verbose_name=_("indicator"), help_text=_("The indicator measured."),
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("indicator"),
+        help_text=_("The indicator measured."),
     )
     period = models.DateField(
         _("month"), help_text=_("The month the value is for (stored as its first day).")
     )
     value = models.DecimalField(
-        _("value"), max_digits=18, decimal_places=4, help_text=_("Value as of the end of the month.")
+        _("value"),
+        max_digits=18,
+        decimal_places=4,
+        help_text=_("Value as of the end of the month."),
     )
-    note = models.CharField(_("note"), max_length=500, blank=True, help_text=_("Explanation shown publicly."))
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, help_text=_("Explanation shown publicly.")
+    )
     source = models.CharField(
         _("source"), max_length=200, blank=True, help_text=_("Where this figure comes from.")
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("entered by"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+        editable=False,
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -490,7 +601,9 @@ class MeasurementCorrection(models.Model):
     """A superseded value: a published figure is never silently overwritten."""
 
     measurement = models.ForeignKey(
-        Measurement, on_delete=models.CASCADE, related_name="corrections",
+        Measurement,
+        on_delete=models.CASCADE,
+        related_name="corrections",
         verbose_name=_("measurement"),
     )
     old_value = models.DecimalField(_("previous value"), max_digits=18, decimal_places=4)
@@ -501,8 +614,12 @@ class MeasurementCorrection(models.Model):
         _("reason"), max_length=500, help_text=_("Why the figure was corrected (shown publicly).")
     )
     corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("corrected by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
     )
     corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
 
@@ -519,19 +636,29 @@ class QualitativeReview(models.Model):
     """The qualitative review score (定性评价) of a department for a cycle."""
 
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("department"),
+        Department,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("department"),
         help_text=_("The department reviewed."),
     )
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("cycle"),
+        Cycle,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("cycle"),
         help_text=_("The evaluation year."),
     )
     score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=2,
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("0–100, from the review panel."),
     )
-    note = models.TextField(_("note"), blank=True, help_text=_("Summary of the review, shown publicly."))
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Summary of the review, shown publicly.")
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("department"), FieldPanel("cycle"), FieldPanel("score")]),
@@ -551,7 +678,10 @@ class Evaluation(models.Model):
     """Stored composite score of a department for a cycle as of a month (explainable breakdown)."""
 
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("department")
+        Department,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=_("department"),
     )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("cycle")
@@ -563,7 +693,9 @@ class Evaluation(models.Model):
     total = models.FloatField(_("total score"), null=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)
     grade = models.CharField(_("grade"), max_length=20, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA
+    )
     # dimension → indicators → weight → raw value → points (see portal.scoring).
     breakdown = models.JSONField(_("breakdown"), default=dict)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)

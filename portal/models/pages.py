@@ -11,14 +11,17 @@ class HomePage(Page):
     """The city at a glance: goals by status, departments with status and score."""
 
     intro = RichTextField(
-        _("introduction"), blank=True,
+        _("introduction"),
+        blank=True,
         help_text=_("A short welcome shown above the city's figures."),
     )
     intro_en = RichTextField(
         _("introduction (English)"), blank=True, help_text=_("Shown on the English site.")
     )
     site_notice = models.CharField(
-        _("notice"), max_length=300, blank=True,
+        _("notice"),
+        max_length=300,
+        blank=True,
         help_text=_("Optional one-line notice shown at the top of the home page."),
     )
 

@@ -9,9 +9,7 @@ from .base import *  # noqa: F401,F403
 REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"]
 _missing = [name for name in REQUIRED if not os.environ.get(name)]
 if _missing:
-    raise ImproperlyConfigured(
-        "Missing required environment variables: " + ", ".join(_missing)
-    )
+    raise ImproperlyConfigured("Missing required environment variables: " + ", ".join(_missing))
 
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
@@ -25,4 +23,6 @@ _secure = os.environ.get("DJANGO_SECURE_COOKIES", "1") == "1"
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
