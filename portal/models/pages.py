@@ -37,6 +37,15 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def serve(self, request, *args, **kwargs):
+        # The home page is the busiest page: cache it like the other public pages.
+        from portal.cache import cached_public_page
+
+        def _serve(req):
+            return super(HomePage, self).serve(req, *args, **kwargs)
+
+        return cached_public_page(_serve)(request)
+
     def get_context(self, request, *args, **kwargs):
         from portal.views import home_context
 
