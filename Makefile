@@ -1,20 +1,116 @@
-# Two commands matter: `make demo` and `make test` (see README). Others are helpers.
+# Two commands matter: `make demo` and `make test` (see README). The others are helpers.
+#   make demo        build (once) and serve the demo city on http://127.0.0.1:8000
+#   make demo-reset  throw the demo database away and build it again
+#   make test        install what the suite needs, run checks, lint and the whole suite
+#   make lint        ruff check + ruff format --check
+#   make format      ruff format + ruff check --fix
+#   make messages    extract and compile translations (zh_Hans, en)
+#   make bench       the benchmark (bench/run.sh)
+#   make services-start / services-stop   the test servers (PostgreSQL, ...) by hand
+
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint venv
+# Reinstall only when pyproject.toml changes: the stamp's name carries a hash of it (a hash,
+# not a timestamp, because a fresh clone gives every file a new mtime).
+DEPS_HASH := $(shell (sha256sum pyproject.toml 2>/dev/null || shasum -a 256 pyproject.toml) | cut -c1-16)
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(DEPS_HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(DEPS_HASH)
+
+# The demo runs on SQLite at the repository root, whatever DATABASE_URL the shell has.
+DEMO_ADDR ?= 127.0.0.1:8000
+DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
+DEMO_ENV := DJANGO_SETTINGS_MODULE=portal.settings.dev DATABASE_URL=$(DEMO_DATABASE_URL)
+
+# Test runs: the PostgreSQL started by scripts/pg.sh; PYTEST_ARGS narrows the run.
+TEST_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:54329/portal
+PYTEST_ARGS ?=
+
+.PHONY: demo demo-setup demo-data demo-reset serve install install-test test test-deps \
+	services-start services-stop lint format messages bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-venv: $(BIN)/python
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	rm -f $(VENV)/.installed-runtime-*
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[test]"
+	rm -f $(VENV)/.installed-test-* $(VENV)/.installed-runtime-*
+	touch $@ $(RUNTIME_STAMP)
 
-test: venv
-	scripts/pg.sh start
-	DATABASE_URL=postgres://portal:portal@127.0.0.1:54329/portal $(BIN)/pytest -q; rc=$$?; scripts/pg.sh stop; exit $$rc
+install: $(RUNTIME_STAMP)
+install-test: $(TEST_STAMP)
 
-lint: venv
+# ---- the demo -------------------------------------------------------------------------
+
+demo: demo-setup
+	@echo "Serving the demo on http://$(DEMO_ADDR)/ (admin at /admin/; Ctrl-C stops it)"
+	$(DEMO_ENV) $(MANAGE) runserver $(DEMO_ADDR)
+
+demo-setup: install
+	$(DEMO_ENV) $(MANAGE) migrate --noinput -v0
+	$(DEMO_ENV) $(MANAGE) createcachetable
+	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v0
+	@$(MAKE) --no-print-directory demo-data
+
+# Building the demo city takes a while: do it once, unless the database is empty.
+demo-data:
+	@if $(DEMO_ENV) $(MANAGE) shell -v0 -c "import sys; from portal.models import Department; sys.exit(0 if Department.objects.exists() else 1)" 2>/dev/null; then \
+		echo "Demo data already loaded (make demo-reset rebuilds it)."; \
+		echo "Admin login: admin / $${DEMO_ADMIN_PASSWORD:-demo-admin-2026} at http://$(DEMO_ADDR)/admin/"; \
+	else \
+		$(DEMO_ENV) $(MANAGE) load_demo_data; \
+	fi
+	@if $(DEMO_ENV) $(MANAGE) help search_index >/dev/null 2>&1; then \
+		$(DEMO_ENV) $(MANAGE) search_index rebuild; \
+	fi
+
+demo-reset:
+	rm -f db.sqlite3
+	@$(MAKE) --no-print-directory demo
+
+serve: install
+	$(DEMO_ENV) $(MANAGE) runserver $(DEMO_ADDR)
+
+# ---- tests ----------------------------------------------------------------------------
+
+test-deps: install-test
+	scripts/system-deps.sh postgresql chromium
+
+test: test-deps
+	DATABASE_URL=$(TEST_DATABASE_URL) scripts/run-tests.sh $(PYTEST_ARGS)
+
+services-start:
+	scripts/services.sh start
+
+services-stop:
+	scripts/services.sh stop
+
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# ---- translations and the benchmark ----------------------------------------------------
+
+messages: install
+	scripts/system-deps.sh gettext
+	$(DEMO_ENV) $(MANAGE) makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench
+	$(DEMO_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+bench: install
+	bench/run.sh
+
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install the Debian packages a make target needs, only those missing, with one apt-get update.
+#   scripts/system-deps.sh postgresql chromium gettext
+# Names are requirements, each with a check for what is already on the machine, so a
+# developer's second `make test` (and a CI machine that already has them) costs nothing.
+set -euo pipefail
+
+has_postgresql() { compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; }
+has_chromium() { [ -x /usr/bin/chromium ]; }
+has_gettext() { command -v msgfmt >/dev/null && command -v xgettext >/dev/null; }
+
+packages=()
+for want in "$@"; do
+  case "$want" in
+    postgresql) has_postgresql || packages+=(postgresql) ;;
+    chromium) has_chromium || packages+=(chromium) ;;
+    gettext) has_gettext || packages+=(gettext) ;;
+    *) echo "system-deps: unknown requirement '$want'" >&2; exit 2 ;;
+  esac
+done
+
+[ "${#packages[@]}" -eq 0 ] && exit 0
+
+SUDO=()
+if [ "$(id -u)" != "0" ]; then
+  if command -v sudo >/dev/null; then SUDO=(sudo); else
+    echo "system-deps: need root (or sudo) to install: ${packages[*]}" >&2; exit 1
+  fi
+fi
+# CI has no stdin: apt must never ask a question.
+export DEBIAN_FRONTEND=noninteractive
+echo "Installing Debian packages: ${packages[*]}"
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+  "${packages[@]}" >/dev/null
