@@ -1,0 +1,240 @@
+"""The demo city: what a visitor of the demo site and a reviewer of the brief would check."""
+
+import datetime
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from wagtail.models import ModelLogEntry
+
+from portal import actions
+from portal.demo import (
+    CORRECTION_REASONS,
+    DEFAULT_ADMIN_PASSWORD,
+    DEPARTMENTS,
+    GENERIC_INDICATORS,
+    build_demo_city,
+    cycle_targets,
+    data_fingerprint,
+    department_specs,
+    trajectory,
+)
+from portal.models import (
+    Cycle,
+    Department,
+    Goal,
+    HomePage,
+    Indicator,
+    Measurement,
+    MeasurementCorrection,
+    QualitativeReview,
+    Status,
+)
+
+TODAY = datetime.date(2026, 11, 26)
+SMALL = 6  # departments in the small city used where the full one is not needed
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers
+# --------------------------------------------------------------------------------------------
+
+
+def test_scale_ten_departments_have_unique_slugs_and_names():
+    specs = department_specs(200)
+    assert len(specs) == 200
+    assert len({s.slug for s in specs}) == 200
+    assert len({s.name for s in specs}) == 200
+    assert "青川市东湖区公安分局" in {s.name for s in specs}
+    # Past the ten districts a second round still stays unique.
+    many = department_specs(400)
+    assert len({s.slug for s in many}) == len({s.name for s in many}) == 400
+
+
+def test_targets_always_leave_distance_to_go_in_the_right_direction():
+    rng = random.Random(1)
+    for tpl in [t for d in DEPARTMENTS for t in d.indicators] + list(GENERIC_INDICATORS):
+        for year_index in range(3):
+            for size in (1.0, 0.15):
+                baseline, target = cycle_targets(tpl, year_index, size, rng)
+                if tpl.direction == Indicator.Direction.LOWER:
+                    assert 0 < target < baseline, tpl.name
+                else:
+                    assert baseline < target, tpl.name
+                if tpl.unit == "%":
+                    assert target <= 100, tpl.name
+
+
+@pytest.mark.parametrize(
+    ("profile", "low", "high"),
+    [("green", 0.9, 9), ("yellow", 0.7, 0.9), ("red", -9, 0.7)],
+)
+def test_trajectories_pace_matches_the_intended_light(profile, low, high):
+    rng = random.Random(7)
+    months = list(range(1, 11))
+    for _ in range(50):
+        values = trajectory("cum", 0, 120, "个", 2, months, profile, rng)
+        progress = values[10] / 120
+        assert low <= progress / (10 / 12) < high
+        assert list(values.values()) == sorted(values.values())  # counts never go down
+
+
+def test_milestones_stay_within_zero_and_hundred_and_never_go_back():
+    rng = random.Random(3)
+    for _ in range(50):
+        values = list(trajectory("milestone", 0, 100, "%", 0, range(1, 13), "green", rng).values())
+        assert values == sorted(values)
+        assert 0 <= values[0] and values[-1] <= 100
+
+
+def test_no_data_profile_has_no_values():
+    assert trajectory("rate", 1, 2, "%", 1, [1, 2, 3], "none", random.Random(1)) == {}
+
+
+# --------------------------------------------------------------------------------------------
+# The scale-1 city, loaded once for the module and rolled back afterwards
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    # One outer transaction for the module, rolled back at the end, so the city never leaks
+    # into other test modules that expect an empty database.
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            result = build_demo_city(scale=1, seed=2026, today=TODAY)
+            yield result
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_scale_one_city_meets_the_brief(demo_city):
+    assert Department.objects.count() >= 20
+    assert sorted(Cycle.objects.values_list("year", flat=True)) == [2024, 2025, 2026]
+    for cycle in Cycle.objects.all():
+        goals = Goal.objects.filter(cycle=cycle)
+        assert goals.count() >= 80
+        assert set(goals.values_list("level", flat=True)) == {1, 2, 3}
+        indicators = Indicator.objects.filter(goal__cycle=cycle)
+        assert indicators.count() >= 400
+        assert set(indicators.values_list("dimension", flat=True)) == set(Indicator.Dimension)
+        assert set(indicators.values_list("direction", flat=True)) == set(Indicator.Direction)
+    assert MeasurementCorrection.objects.filter(reason__in=CORRECTION_REASONS).exists()
+    assert QualitativeReview.objects.count() == 3 * Department.objects.count()
+
+
+@pytest.mark.django_db
+def test_data_runs_to_the_month_before_today(demo_city):
+    periods = Measurement.objects.filter(indicator__goal__cycle__year=2026).values_list(
+        "period", flat=True
+    )
+    assert max(periods) == datetime.date(2026, 10, 1)
+    months_2025 = set(
+        Measurement.objects.filter(indicator__goal__cycle__year=2025).values_list(
+            "period", flat=True
+        )
+    )
+    assert len(months_2025) == 12
+    # Some indicators have no data at all yet; some skip months.
+    assert Indicator.objects.filter(goal__cycle__year=2026, measurements__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_every_status_colour_is_shown_after_recompute(demo_city):
+    statuses = set(Indicator.objects.values_list("status", flat=True))
+    if statuses == {Status.NO_DATA}:
+        pytest.skip("portal.evaluation.recompute_cycle is still the placeholder")
+    assert {Status.GREEN, Status.YELLOW, Status.RED, Status.NO_DATA} <= statuses
+
+
+@pytest.mark.django_db
+def test_goal_tree_codes_and_smart_fields(demo_city):
+    task = Goal.objects.filter(cycle__year=2026, level=Goal.Level.TASK).select_related(
+        "parent__parent"
+    )[0]
+    assert task.parent.level == Goal.Level.DEPARTMENT
+    assert task.parent.parent.level == Goal.Level.CITY
+    assert task.code.startswith(task.parent.code)
+    assert task.parent.code.startswith(task.parent.parent.code)
+    assert task.measure and task.target_statement and task.source and task.deadline
+    indicator = task.indicators.first()
+    assert indicator.code.startswith(task.code + "-")
+    assert indicator.methodology and indicator.source_description and indicator.unit
+    assert Goal.objects.filter(co_departments__isnull=False).exists()
+    assert Goal.objects.filter(source__contains="政府工作报告").exists()
+
+
+@pytest.mark.django_db
+def test_corrections_keep_history_and_audit_log(demo_city):
+    correction = MeasurementCorrection.objects.select_related("measurement").first()
+    assert correction.measurement.value == correction.new_value != correction.old_value
+    assert ModelLogEntry.objects.filter(
+        object_id=str(correction.measurement.pk), action="wagtail.edit"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_demo_accounts_can_log_in_with_the_right_scope(demo_city):
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(DEFAULT_ADMIN_PASSWORD)
+    editor = User.objects.get(username="editor_gonganju")
+    assert editor.has_perm("wagtailadmin.access_admin")
+    assert editor.has_perm("portal.change_measurement")
+    assert not actions.can_manage_all_departments(editor)
+    assert list(actions.editable_departments(editor).values_list("slug", flat=True)) == ["gonganju"]
+    city_admin = User.objects.get(username="city_admin")
+    assert actions.can_manage_all_departments(city_admin)
+    assert city_admin.has_perm("portal.change_department")
+
+
+@pytest.mark.django_db
+def test_home_page_introduces_the_city_in_both_languages(demo_city):
+    home = HomePage.objects.get()
+    assert "青川市" in home.intro
+    assert "Qingchuan" in home.intro_en
+
+
+# --------------------------------------------------------------------------------------------
+# Determinism and re-running (a small city, inside each test's rolled-back transaction)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_the_same_city_and_another_seed_does_not(demo_city):
+    build_demo_city(seed=11, today=TODAY, department_count=SMALL, recompute=False)
+    first_names = list(Department.objects.order_by("slug").values_list("name", "address"))
+    first = data_fingerprint()
+    build_demo_city(seed=11, today=TODAY, department_count=SMALL, recompute=False)
+    assert list(Department.objects.order_by("slug").values_list("name", "address")) == (first_names)
+    assert data_fingerprint() == first
+    build_demo_city(seed=12, today=TODAY, department_count=SMALL, recompute=False)
+    assert data_fingerprint() != first
+
+
+@pytest.mark.django_db
+def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city):
+    def run():
+        out = io.StringIO()
+        call_command(
+            "load_demo_data", "--today", "2026-11-26", "--departments", str(SMALL), stdout=out
+        )
+        return out.getvalue(), (
+            Department.objects.count(),
+            Goal.objects.count(),
+            Indicator.objects.count(),
+            Measurement.objects.count(),
+            MeasurementCorrection.objects.count(),
+            get_user_model().objects.filter(username__startswith="editor_").count(),
+        )
+
+    first_output, first_counts = run()
+    second_output, second_counts = run()
+    assert first_counts == second_counts
+    assert first_counts[0] == SMALL
+    assert "http://127.0.0.1:8000/admin/" in second_output
+    assert "admin / " in second_output
+    assert Measurement.objects.filter(value__lt=Decimal("0")).count() == 0
