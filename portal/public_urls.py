@@ -17,4 +17,7 @@ urlpatterns = [
         name="indicator_download",
     ),
     path("rankings/", views.rankings, name="rankings"),
+    path("lang/<str:code>/", views.switch_language, name="switch_language"),
+    path("about/accessibility/", views.accessibility, name="accessibility"),
+    path("about/methodology/", views.methodology, name="methodology"),
 ]

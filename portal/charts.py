@@ -1,0 +1,137 @@
+"""Plotly figures of the public site and disclosure reports, serialised for a self-hosted plotly.js.
+
+Figures are built server-side with the plotly package and shipped as JSON, so the browser only
+needs the vendored plotly.js (no CDN: government intranets are often offline).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+# The same system font stack as the site CSS, Chinese fonts included (no web fonts).
+FONT_FAMILY = (
+    '-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
+)
+# Colours with at least 4.5:1 contrast on white; status also differs by marker shape.
+ACTUAL_COLOUR = "#0b4f9c"
+PLANNED_COLOUR = "#555555"
+STATUS_MARKERS = {
+    "green": ("circle", "#1a7f37"),
+    "yellow": ("triangle-up", "#8a5a00"),
+    "red": ("square", "#c62828"),
+    "none": ("circle-open", "#555555"),
+    "not_started": ("circle-open", "#555555"),
+}
+
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    # The toolbar covers the legend on phones; the table and downloads serve the same needs.
+    "displayModeBar": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+}
+
+
+def _clean(values) -> list:
+    """Plain floats with NaN as None, so the JSON is valid and gaps stay gaps."""
+    result = []
+    for value in values:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            result.append(None)
+            continue
+        result.append(None if math.isnan(number) else number)
+    return result
+
+
+def indicator_figure(series: pd.DataFrame, *, unit: str = "", title: str = "") -> go.Figure:
+    """Actual values against the planned target path, month by month."""
+    months = [pd.Timestamp(p).strftime("%Y-%m") for p in series["period"]]
+    unit_suffix = f" {unit}" if unit else ""
+    statuses = [str(s) for s in series.get("status", pd.Series(["none"] * len(series)))]
+    symbols = [STATUS_MARKERS.get(s, STATUS_MARKERS["none"])[0] for s in statuses]
+    colours = [STATUS_MARKERS.get(s, STATUS_MARKERS["none"])[1] for s in statuses]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=months,
+            y=_clean(series["planned"]),
+            name=_("Planned path"),
+            mode="lines",
+            line={"color": PLANNED_COLOUR, "dash": "dash", "width": 2},
+            hovertemplate="%{x}<br>"
+            + _("Planned path")
+            + ": %{y}"
+            + unit_suffix
+            + "<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=months,
+            y=_clean(series["value"]),
+            name=_("Actual value"),
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": ACTUAL_COLOUR, "width": 3},
+            marker={"symbol": symbols, "color": colours, "size": 11, "line": {"width": 1}},
+            hovertemplate="%{x}<br>"
+            + _("Actual value")
+            + ": %{y}"
+            + unit_suffix
+            + "<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": title} if title else None,
+        font={"family": FONT_FAMILY, "size": 14, "color": "#1a1a1a"},
+        margin={"l": 56, "r": 16, "t": 40 if title else 16, "b": 48},
+        height=360,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="#ffffff",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis={"type": "category", "title": {"text": _("Month")}, "gridcolor": "#e5e5e5"},
+        yaxis={"title": {"text": unit or _("Value")}, "gridcolor": "#e5e5e5", "zeroline": False},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def score_history_figure(frame: pd.DataFrame, *, title: str = "") -> go.Figure:
+    """Department total score by month or year (columns label, total)."""
+    figure = go.Figure(
+        go.Bar(
+            x=[str(x) for x in frame["label"]],
+            y=_clean(frame["total"]),
+            marker={"color": ACTUAL_COLOUR},
+            name=_("Total score"),
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": title} if title else None,
+        font={"family": FONT_FAMILY, "size": 14, "color": "#1a1a1a"},
+        margin={"l": 48, "r": 16, "t": 16, "b": 40},
+        height=260,
+        yaxis={"range": [0, 100], "title": {"text": _("Score")}},
+        xaxis={"type": "category"},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+    return figure
+
+
+def figure_json(figure: go.Figure) -> str:
+    """The figure and config as JSON safe to embed in <script type="application/json">."""
+    payload = json.dumps(
+        {"figure": json.loads(figure.to_json()), "config": PLOTLY_CONFIG}, ensure_ascii=False
+    )
+    # Same escaping as Django's json_script: no "</script>" or HTML parsing surprises.
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,152 @@
+"""Downloads of the data shown on an indicator page: CSV (UTF-8 with BOM), XLSX and JSON.
+
+The HTML table and every download come from one DataFrame (``indicator_table``), so what a
+visitor downloads is exactly what the page shows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pandas as pd
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Indicator, Status
+
+FORMATS = ("csv", "xlsx", "json")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+COLUMN_KEYS = ["period", "value", "planned", "progress", "expected", "status"]
+
+
+def column_labels(unit: str = "") -> dict[str, str]:
+    """Column headings in the visitor's language (units in the value columns)."""
+    suffix = f" ({unit})" if unit else ""
+    return {
+        "period": _("Month"),
+        "value": _("Actual value") + suffix,
+        "planned": _("Planned path") + suffix,
+        "progress": _("Progress (%)"),
+        "expected": _("Expected progress (%)"),
+        "status": _("Status"),
+    }
+
+
+def _round(value, places: int):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number):
+        return None
+    return round(number, places)
+
+
+def _status_text(value) -> str:
+    value = str(value) if value is not None else Status.NO_DATA
+    return str(Status(value).label) if value in Status.values else value
+
+
+def indicator_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The shown table: month as YYYY-MM, values to 4 places, shares as percentages."""
+    table = pd.DataFrame(
+        {
+            "period": [pd.Timestamp(p).strftime("%Y-%m") for p in series["period"]],
+            "value": [_round(v, 4) for v in series["value"]],
+            "planned": [_round(v, 4) for v in series["planned"]],
+            "progress": [
+                _round(v * 100, 1) if _round(v, 6) is not None else None for v in series["progress"]
+            ],
+            "expected": [
+                _round(v * 100, 1) if _round(v, 6) is not None else None for v in series["expected"]
+            ],
+            "status": [_status_text(s) for s in series["status"]],
+        },
+        columns=COLUMN_KEYS,
+    )
+    return table.astype(object).where(table.notna(), None)
+
+
+def table_records(table: pd.DataFrame) -> list[dict]:
+    return table.to_dict(orient="records")
+
+
+def metadata(indicator: Indicator, table: pd.DataFrame, *, page_url: str = "") -> dict:
+    """What every download says about its figures: indicator, unit, source, method, as of."""
+    goal = indicator.goal
+    measured = [row["period"] for row in table_records(table) if row["value"] is not None]
+    return {
+        "indicator": {"code": indicator.code, "name": indicator.name},
+        "department": goal.owner.name,
+        "goal": {"code": goal.code, "title": goal.title, "year": goal.cycle.year},
+        "unit": indicator.unit,
+        "baseline": _round(indicator.baseline, 4),
+        "target": _round(indicator.target, 4),
+        "direction": indicator.direction,
+        "source": indicator.source_description,
+        "methodology": indicator.methodology,
+        "methodology_url": f"{page_url}#methodology" if page_url else "",
+        "as_of": measured[-1] if measured else None,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+    }
+
+
+def to_csv(table: pd.DataFrame, unit: str = "") -> bytes:
+    # The BOM makes Excel on Windows read the Chinese headings as UTF-8.
+    return table.rename(columns=column_labels(unit)).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(table: pd.DataFrame, meta: dict, unit: str = "") -> bytes:
+    buffer = io.BytesIO()
+    about = pd.DataFrame(
+        [
+            (_("Indicator"), f"{meta['indicator']['code']} {meta['indicator']['name']}"),
+            (_("Department"), meta["department"]),
+            (_("Unit"), meta["unit"]),
+            (_("Target"), meta["target"]),
+            (_("Source"), meta["source"]),
+            (_("Methodology"), meta["methodology"]),
+            (_("Methodology page"), meta["methodology_url"]),
+            (_("Data as of"), meta["as_of"] or ""),
+            (_("Downloaded at"), meta["generated_at"]),
+        ],
+        columns=[_("Field"), _("Value")],
+    )
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.rename(columns=column_labels(unit)).to_excel(writer, sheet_name="data", index=False)
+        about.to_excel(writer, sheet_name="about", index=False)
+    return buffer.getvalue()
+
+
+def to_json(table: pd.DataFrame, meta: dict, unit: str = "") -> bytes:
+    labels = column_labels(unit)
+    payload = {
+        **meta,
+        "columns": [{"key": key, "label": labels[key]} for key in COLUMN_KEYS],
+        "data": table_records(table),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def download_response(indicator: Indicator, series: pd.DataFrame, fmt: str, *, page_url: str):
+    """An attachment response with the indicator's table in ``fmt`` (csv, xlsx or json)."""
+    table = indicator_table(series)
+    unit = indicator.unit
+    if fmt == "csv":
+        body = to_csv(table, unit)
+    elif fmt == "xlsx":
+        body = to_xlsx(table, metadata(indicator, table, page_url=page_url), unit)
+    elif fmt == "json":
+        body = to_json(table, metadata(indicator, table, page_url=page_url), unit)
+    else:
+        raise ValueError(fmt)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{fmt}"'
+    return response

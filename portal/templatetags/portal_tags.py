@@ -1,0 +1,186 @@
+"""Template helpers of the public site: status lights, numbers, months, site name."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Status
+
+register = template.Library()
+
+# Shapes differ per status so the light never relies on colour alone (WCAG 1.4.1).
+_STATUS_ICONS = {
+    Status.GREEN: '<circle cx="8" cy="8" r="7"/><path d="M4.5 8.2l2.3 2.3 4.7-4.9" '
+    'fill="none" stroke="#fff" stroke-width="2"/>',
+    Status.YELLOW: '<path d="M8 1l7.5 13.5h-15z"/><path d="M8 5.5v4.5M8 11.6v1.4" '
+    'stroke="#fff" stroke-width="1.8"/>',
+    Status.RED: '<rect x="1" y="1" width="14" height="14" rx="2"/><path d="M5 5l6 6M11 5l-6 6" '
+    'stroke="#fff" stroke-width="2"/>',
+    Status.NO_DATA: '<circle cx="8" cy="8" r="6.2" fill="none" stroke-width="1.8" '
+    'stroke-dasharray="2.5 2"/>',
+    Status.NOT_STARTED: '<circle cx="8" cy="8" r="6.2" fill="none" stroke-width="1.8"/>'
+    '<path d="M4.5 8h7" stroke-width="1.8"/>',
+}
+
+
+def _status_value(status) -> str:
+    value = str(status or Status.NO_DATA)
+    return value if value in Status.values else Status.NO_DATA
+
+
+@register.simple_tag
+def site_name() -> str:
+    return settings.WAGTAIL_SITE_NAME
+
+
+@register.filter
+def status_label(status) -> str:
+    """The translated words of a status (the text that goes with every light)."""
+    return str(Status(_status_value(status)).label)
+
+
+@register.simple_tag
+def status_badge(status, compact=False):
+    """A status light: a shape icon plus the status in words."""
+    value = _status_value(status)
+    icon = _STATUS_ICONS[value]
+    return format_html(
+        '<span class="status status--{}{}"><svg class="status__icon" viewBox="0 0 16 16" '
+        'width="16" height="16" aria-hidden="true" focusable="false">{}</svg>'
+        '<span class="status__text">{}</span></span>',
+        value.replace("_", "-"),
+        " status--compact" if compact else "",
+        mark_safe(icon),  # a constant from _STATUS_ICONS, never user input
+        status_label(value),
+    )
+
+
+def _is_missing(value) -> bool:
+    if value is None or value == "":
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+@register.filter
+def num(value, places=2):
+    """A number with thousands separators and at most ``places`` decimals; "—" when missing."""
+    if _is_missing(value):
+        return "—"
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)))
+    text = f"{number:,.{int(places)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@register.filter
+def pct(value, places=0):
+    """A 0–1 share as a percentage, e.g. 0.8 → "80%"."""
+    if _is_missing(value):
+        return "—"
+    return f"{num(float(value) * 100, places)}%"
+
+
+@register.filter
+def bar_width(value) -> str:
+    """A 0–1 share as a CSS width clipped to 0–100% (the text shows the raw value)."""
+    if _is_missing(value):
+        return "0"
+    return f"{max(0.0, min(float(value), 1.0)) * 100:.1f}"
+
+
+def parse_month(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date().replace(day=1)
+    if isinstance(value, datetime.date):
+        return value.replace(day=1)
+    if isinstance(value, str):
+        try:
+            year, month = value[:7].split("-")
+            return datetime.date(int(year), int(month), 1)
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+@register.filter
+def month(value) -> str:
+    """A month in the visitor's language: 2026年10月 / October 2026."""
+    parsed = parse_month(value)
+    if parsed is None:
+        return "—"
+    return date_filter(parsed, "YEAR_MONTH_FORMAT")
+
+
+@register.filter
+def iso_month(value) -> str:
+    parsed = parse_month(value)
+    return parsed.strftime("%Y-%m") if parsed else ""
+
+
+@register.filter
+def dept_name(department) -> str:
+    """The department name in the visitor's language (English name when there is one)."""
+    if department is None:
+        return ""
+    if (get_language() or "").startswith("en") and department.name_en:
+        return department.name_en
+    return department.name
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (empty value removes one)."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+    if params is None:
+        return ""
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+DIMENSION_LABELS = {
+    "goals": _("Goal indicators"),
+    "satisfaction": _("Citizen satisfaction"),
+    "qualitative": _("Qualitative review"),
+}
+
+
+@register.filter
+def part_label(key) -> str:
+    return str(DIMENSION_LABELS.get(key, key))
+
+
+@register.filter
+def dimension_label(key) -> str:
+    from portal.models import Indicator
+
+    try:
+        return str(Indicator.Dimension(key).label)
+    except ValueError:
+        return str(key)

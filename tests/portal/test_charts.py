@@ -1,0 +1,66 @@
+"""Chart figures and their embedding (pure: no database)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+
+import pandas as pd
+
+from portal import charts
+from portal.exports import indicator_table
+
+
+def _series():
+    return pd.DataFrame(
+        {
+            "period": [datetime.date(2026, m, 1) for m in (1, 2, 3)],
+            "value": [10.0, math.nan, 30.0],
+            "planned": [8.333, 16.667, 25.0],
+            "progress": [0.1, math.nan, 0.3],
+            "expected": [1 / 12, 2 / 12, 3 / 12],
+            "status": ["green", "none", "red"],
+        }
+    )
+
+
+def test_indicator_figure_plots_actual_against_planned_with_gaps_kept():
+    figure = charts.indicator_figure(_series(), unit="%")
+    planned, actual = figure.data
+    assert list(planned.x) == ["2026-01", "2026-02", "2026-03"]
+    assert list(actual.y) == [10.0, None, 30.0]  # a missing month is a gap, not a zero
+    assert planned.line.dash == "dash"  # the target path differs by line style, not colour
+    assert figure.layout.yaxis.title.text == "%"
+
+
+def test_status_markers_differ_in_shape_not_only_colour():
+    figure = charts.indicator_figure(_series())
+    symbols = list(figure.data[1].marker.symbol)
+    assert len(set(symbols)) == 3
+
+
+def test_figure_json_is_safe_inside_a_script_tag():
+    figure = charts.indicator_figure(_series(), title="</script><script>alert(1)</script>")
+    payload = charts.figure_json(figure)
+    assert "</script>" not in payload and "<" not in payload
+    decoded = json.loads(payload)
+    assert decoded["config"]["displaylogo"] is False
+    assert decoded["figure"]["layout"]["title"]["text"].startswith("</script>")
+
+
+def test_table_rows_match_the_chart_points():
+    series = _series()
+    table = indicator_table(series)
+    assert list(table["period"]) == ["2026-01", "2026-02", "2026-03"]
+    assert list(table["value"]) == [10.0, None, 30.0]
+    assert list(table["progress"]) == [10.0, None, 30.0]  # shares shown as percentages
+    figure = charts.indicator_figure(series)
+    assert list(figure.data[1].y) == list(table["value"])
+
+
+def test_history_figure_shows_one_bar_per_year():
+    frame = pd.DataFrame({"label": [2024, 2025], "total": [81.5, 88.0]})
+    figure = charts.score_history_figure(frame)
+    assert list(figure.data[0].x) == ["2024", "2025"]
+    assert list(figure.data[0].y) == [81.5, 88.0]

@@ -1,0 +1,492 @@
+"""The public pages: what a visitor sees, bounded queries, robustness, language and caching."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from portal import evaluation
+from portal.actions import record_measurement
+from portal.factories import (
+    CycleFactory,
+    DepartmentFactory,
+    GoalFactory,
+    IndicatorFactory,
+    QualitativeReviewFactory,
+    UserFactory,
+)
+from portal.models import (
+    Department,
+    Evaluation,
+    Goal,
+    Indicator,
+    Measurement,
+    Status,
+)
+from portal.templatetags.portal_tags import month, num, pct, status_badge
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+YEAR = 2026
+
+
+# --- stand-ins until portal.evaluation lands (the shared contract, simplified) ---------------
+
+
+def contract_indicator_series(indicator: Indicator) -> pd.DataFrame:
+    """A minimal implementation of the indicator_series contract, for this file's tests only."""
+    cycle = indicator.goal.cycle
+    values = {m.period: float(m.value) for m in Measurement.objects.filter(indicator=indicator)}
+    latest = (
+        Measurement.objects.filter(indicator__goal__cycle=cycle)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    all_months = cycle.months()
+    months = [m for m in all_months if latest and m <= latest]
+    base, target = float(indicator.baseline or 0), float(indicator.target)
+    rows = []
+    for n, period in enumerate(months, start=1):
+        share = n / len(all_months)
+        value = values.get(period, math.nan)
+        progress = math.nan if math.isnan(value) else (value - base) / (target - base)
+        status = Status.NO_DATA if math.isnan(progress) else Status.GREEN
+        planned = base + (target - base) * share
+        rows.append((period, value, planned, progress, share, str(status)))
+    return pd.DataFrame(
+        rows, columns=["period", "value", "planned", "progress", "expected", "status"]
+    )
+
+
+def _stand_in_snapshots(cycle) -> None:
+    """Write snapshots shaped like recompute_cycle's when the calculation has not landed."""
+    indicators = list(Indicator.objects.filter(goal__cycle=cycle).select_related("goal"))
+    months = sorted(
+        set(
+            Measurement.objects.filter(indicator__goal__cycle=cycle).values_list(
+                "period", flat=True
+            )
+        )
+    )
+    for indicator in indicators:
+        latest = indicator.measurements.order_by("-period").first()
+        if latest:
+            indicator.latest_value, indicator.latest_period = latest.value, latest.period
+            indicator.progress = float(latest.value) / float(indicator.target)
+            indicator.status = Status.GREEN
+            indicator.save()
+    Goal.objects.filter(cycle=cycle).update(status=Status.GREEN)
+    departments = Department.objects.filter(goals__cycle=cycle).distinct()
+    for rank, department in enumerate(departments, start=1):
+        own = [i for i in indicators if i.goal.owner_id == department.pk]
+        for period in months:
+            items = [
+                {
+                    "code": i.code,
+                    "name": i.name,
+                    "weight": float(i.weight),
+                    "value": float(i.latest_value or 0),
+                    "period": period.strftime("%Y-%m"),
+                    "baseline": 0,
+                    "target": float(i.target),
+                    "direction": "higher",
+                    "progress": 0.5,
+                    "expected": 0.5,
+                    "achievement": 100.0,
+                    "status": "green",
+                    "points": round(80.0 / len(own), 2),
+                }
+                for i in own
+            ]
+            Evaluation.objects.create(
+                department=department,
+                cycle=cycle,
+                period=period,
+                goals_score=100.0,
+                total=80.0 + rank,
+                rank=rank,
+                grade="良好",
+                status=Status.GREEN,
+                breakdown={
+                    "weights": {"goals": 60.0, "satisfaction": 20.0, "qualitative": 20.0},
+                    "effective_weights": {"goals": 80.0, "satisfaction": 0, "qualitative": 20.0},
+                    "parts": {
+                        "goals": {
+                            "score": 100.0,
+                            "points": 80.0,
+                            "dimensions": {
+                                "output": {"score": 100.0, "weight": 2.0, "indicators": items}
+                            },
+                        },
+                        "qualitative": {"score": 85.0, "points": 17.0, "note": "工作扎实"},
+                    },
+                    "total": 80.0 + rank,
+                },
+            )
+
+
+@pytest.fixture(autouse=True)
+def _series_contract(monkeypatch):
+    if not hasattr(evaluation, "indicator_series"):
+        monkeypatch.setattr(
+            evaluation, "indicator_series", contract_indicator_series, raising=False
+        )
+
+
+def recompute(cycle) -> None:
+    evaluation.recompute_cycle(cycle)
+    if not Evaluation.objects.filter(cycle=cycle).exists():
+        _stand_in_snapshots(cycle)
+
+
+def build_city(departments=2, indicators_per_goal=2, months=3, year=YEAR, start=0):
+    """A cycle with departments, a city goal, department goals, key tasks and measurements."""
+    cycle = CycleFactory(year=year)
+    owners = [
+        DepartmentFactory(category=Department.Category.SOCIAL if n % 2 else "general")
+        for n in range(departments)
+    ]
+    city_goal = Goal.objects.filter(cycle=cycle, level=Goal.Level.CITY).first() or GoalFactory(
+        cycle=cycle, level=Goal.Level.CITY, owner=owners[0], title="建设人民满意的服务型政府"
+    )
+    for n, department in enumerate(owners):
+        goal = GoalFactory(cycle=cycle, owner=department, parent=city_goal)
+        goal.co_departments.add(owners[(n + 1) % len(owners)])
+        task = GoalFactory(cycle=cycle, owner=department, parent=goal, level=Goal.Level.TASK)
+        for k in range(indicators_per_goal):
+            indicator = IndicatorFactory(goal=goal if k % 2 == 0 else task)
+            for m in range(1, months + 1):
+                record_measurement(indicator, datetime.date(year, m, 1), Decimal(10 * m + n))
+        QualitativeReviewFactory(department=department, cycle=cycle)
+    recompute(cycle)
+    return cycle
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **EN)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+# --- pages render what a visitor needs ------------------------------------------------------
+
+
+def test_home_shows_goals_by_status_and_departments_with_scores(client):
+    cycle = build_city()
+    response = client.get("/", **EN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"The city at a glance, {cycle.year}" in html
+    assert "On track" in html  # status in words, not only a colour
+    latest = Evaluation.objects.filter(cycle=cycle).latest("period")
+    for e in Evaluation.objects.filter(cycle=cycle, period=latest.period).select_related(
+        "department"
+    ):
+        assert e.department.name_en in html
+        assert num(e.total, 1) in html
+    assert "Latest data: March 2026." in html  # the as-of month of the figures
+    assert "Newest reports" not in html  # no fake content when no reports app provides any
+
+
+def test_home_without_any_cycle_says_so(client):
+    response = client.get("/", **EN)
+    assert response.status_code == 200
+    assert "No evaluation year has been published yet." in response.content.decode()
+
+
+def test_department_page_shows_contact_goal_tree_indicators_and_traceable_points(client):
+    cycle = build_city()
+    department = Department.objects.filter(goals__level=Goal.Level.DEPARTMENT).first()
+    response = client.get(department.get_absolute_url(), **EN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert department.name_en in html and department.contact_phone in html
+    for goal in Goal.objects.filter(cycle=cycle, owner=department):
+        assert goal.title in html
+    assert "Lead" in html and "Co-operating" in html  # owned and co-operated goals marked
+    assert "City goal" in html and "Key task" in html
+    for indicator in Indicator.objects.filter(goal__owner=department):
+        assert indicator.name in html
+        assert f"{num(indicator.latest_value)} {indicator.unit}" in html
+    evaluation_row = Evaluation.objects.filter(department=department).latest("period")
+    points = []
+    for dimension in evaluation_row.breakdown["parts"]["goals"]["dimensions"].values():
+        for item in dimension["indicators"]:
+            assert item["name"] in html
+            assert num(item["points"], 2) in html
+            points.append(item["points"])
+    assert num(evaluation_row.total, 2) in html
+    assert "Results across years" in html
+    assert "plotly-basic.min.js" in html  # the history chart loads the self-hosted plotly
+
+
+def test_goal_page_shows_tree_departments_source_and_indicators(client):
+    build_city()
+    goal = Goal.objects.filter(level=Goal.Level.DEPARTMENT).select_related("owner").first()
+    response = client.get(goal.get_absolute_url(), **EN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert goal.title in html and goal.owner.name_en in html
+    assert goal.parent.title in html
+    assert goal.children.get().title in html
+    assert goal.co_departments.get().name_en in html
+    assert goal.source in html
+    assert "Co-operating departments" in html
+    for indicator in goal.indicators.all():
+        assert indicator.name in html
+
+
+def test_indicator_page_has_chart_table_method_source_and_corrections(client):
+    build_city(months=3)
+    indicator = Indicator.objects.first()
+    editor = UserFactory(username="zhang.san")
+    record_measurement(
+        indicator, datetime.date(YEAR, 2, 1), Decimal("99"), user=editor, reason="录入错误更正"
+    )
+    response = client.get(indicator.get_absolute_url(), **EN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert indicator.name in html
+    assert indicator.methodology in html and indicator.source_description in html
+    assert 'id="indicator-chart-data"' in html and "plotly-basic.min.js" in html
+    assert "<caption" in html and 'scope="col"' in html
+    assert len(response.context["rows"]) == 3
+    assert "Data as of March 2026" in html
+    assert "录入错误更正" in html and "99" in html
+    assert "zhang.san" not in html  # a role, not a personal name
+    for fmt in ("csv", "xlsx", "json"):
+        assert reverse("portal:indicator_download", args=[indicator.code, fmt]) in html
+
+
+def test_rankings_lists_departments_by_rank_with_parts_and_sorts(client):
+    cycle = build_city(departments=3)
+    response = client.get(reverse("portal:rankings"), **EN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    ranked = [e.department.name_en for e in response.context["evaluations"]]
+    latest = Evaluation.objects.filter(cycle=cycle).latest("period").period
+    expected = [
+        e.department.name_en
+        for e in Evaluation.objects.filter(cycle=cycle, period=latest).order_by("rank")
+    ]
+    assert ranked == expected
+    assert [html.index(name) for name in ranked] == sorted(html.index(name) for name in ranked)
+    assert 'aria-sort="ascending"' in html
+    assert "Qualitative review" in html and "Citizen satisfaction" in html
+    by_total = client.get(reverse("portal:rankings") + "?sort=total", **EN)
+    totals = [e.total for e in by_total.context["evaluations"]]
+    assert totals == sorted(totals, reverse=True)
+    assert 'aria-sort="descending"' in by_total.content.decode()
+
+
+def test_rankings_month_parameter_picks_an_earlier_month(client):
+    build_city(months=3)
+    response = client.get(reverse("portal:rankings") + f"?month={YEAR}-02", **EN)
+    assert response.context["month"] == datetime.date(YEAR, 2, 1)
+    assert "February 2026" in response.content.decode()
+
+
+def test_department_index_groups_by_category(client):
+    build_city(departments=2)
+    response = client.get(reverse("portal:department_index"), **EN)
+    html = response.content.decode()
+    assert "General administration" in html and "Social services" in html
+    for department in Department.objects.all():
+        assert department.name_en in html
+
+
+# --- robustness -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/departments/no-such-department/",
+        f"/goals/{YEAR}/NO-SUCH-GOAL/",
+        "/goals/1999/G0001/",
+        "/indicators/NO-SUCH-INDICATOR/",
+        "/indicators/NO-SUCH-INDICATOR/data.csv",
+        "/lang/xx/",
+    ],
+)
+def test_unknown_things_are_a_friendly_404(client, url):
+    build_city(departments=1)
+    response = client.get(url, **EN)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_unknown_download_format_is_404(client):
+    build_city(departments=1)
+    indicator = Indicator.objects.first()
+    assert client.get(f"/indicators/{indicator.code}/data.pdf").status_code == 404
+
+
+def test_unpublished_cycle_is_hidden(client):
+    cycle = build_city(departments=1)
+    cycle.published = False
+    cycle.save()
+    goal = Goal.objects.first()
+    indicator = Indicator.objects.first()
+    assert client.get(goal.get_absolute_url()).status_code == 404
+    assert client.get(indicator.get_absolute_url()).status_code == 404
+    assert client.get(reverse("portal:rankings"), **EN).context["evaluations"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?year=abc",
+        "?year=99999",
+        "?year=2030",
+        "?month=2026-13",
+        "?month=abc&year=-1",
+        "?sort=DROP%20TABLE",
+        "?year=%00",
+    ],
+)
+def test_malformed_query_parameters_are_ignored_not_500(client, query):
+    build_city(departments=1)
+    department = Department.objects.first()
+    for path in ("/", "/departments/", department.get_absolute_url(), "/rankings/"):
+        response = client.get(path + query, **EN)
+        assert response.status_code == 200, path + query
+    notice = client.get("/rankings/?year=abc", **EN).content.decode()
+    assert "There is no published evaluation year" in notice
+
+
+# --- bounded queries ------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_query_count_does_not_grow_with_data(client):
+    build_city(departments=2, indicators_per_goal=2, months=2)
+    department = Department.objects.first()
+    goal = Goal.objects.filter(owner=department, level=Goal.Level.DEPARTMENT).first()
+    indicator = Indicator.objects.filter(goal=goal).first()
+    urls = [
+        "/",
+        "/departments/",
+        department.get_absolute_url(),
+        goal.get_absolute_url(),
+        indicator.get_absolute_url(),
+        f"/indicators/{indicator.code}/data.json",
+        "/rankings/",
+    ]
+    before = {url: count_queries(client, url) for url in urls}
+    # More of everything: departments, goals, indicators, months, corrections.
+    Evaluation.objects.all().delete()
+    cycle = build_city(departments=4, indicators_per_goal=4, months=5)
+    for child in range(3):
+        extra = IndicatorFactory(goal=GoalFactory(cycle=cycle, owner=department, parent=goal))
+        record_measurement(extra, datetime.date(YEAR, 1, 1), Decimal(child))
+        goal.co_departments.add(DepartmentFactory())
+        IndicatorFactory(goal=goal)
+    for m in range(1, 6):
+        record_measurement(indicator, datetime.date(YEAR, m, 1), Decimal(50 + m), reason="更正")
+    Evaluation.objects.all().delete()
+    recompute(cycle)
+    after = {url: count_queries(client, url) for url in urls}
+    assert after == before
+    assert before[department.get_absolute_url()] <= 15
+    assert before[indicator.get_absolute_url()] <= 15
+
+
+# --- caching, cookies, language -------------------------------------------------------------
+
+
+def test_public_pages_are_cached_without_cookies_or_csrf(client):
+    build_city(departments=1)
+    indicator = Indicator.objects.first()
+    url = indicator.get_absolute_url()
+    first = client.get(url, **EN)
+    assert not first.cookies
+    assert b"csrfmiddlewaretoken" not in first.content
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url, **EN)
+    assert second.content == first.content
+    assert len(ctx.captured_queries) <= 2  # served from the shared cache
+
+
+def test_new_measurement_and_recompute_change_the_cached_page(
+    client, django_capture_on_commit_callbacks
+):
+    cycle = build_city(departments=1, months=2)
+    indicator = Indicator.objects.first()
+    url = indicator.get_absolute_url()
+    assert "12345.5" not in client.get(url, **EN).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(YEAR, 3, 1), Decimal("12345.5"))
+        Evaluation.objects.filter(cycle=cycle).delete()
+        recompute(cycle)
+    html = client.get(url, **EN).content.decode()
+    assert "12,345.5" in html or "12345.5" in html
+    assert "Data as of March 2026" in html
+
+
+def test_language_switch_sets_cookie_and_returns_to_the_page(client):
+    build_city(departments=1)
+    response = client.get("/lang/en/?next=/rankings/%3Fyear%3D2026")
+    assert response.status_code == 302
+    assert response["Location"] == "/rankings/?year=2026"
+    page = client.get("/rankings/?year=2026").content.decode()
+    assert '<html lang="en"' in page and "Department rankings" in page
+    client.get("/lang/zh-hans/?next=/")
+    assert '<html lang="zh-Hans"' in client.get("/rankings/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
+def test_language_switch_refuses_foreign_next(client, target):
+    response = client.get("/lang/en/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_base_layout_is_accessible_by_construction(client):
+    build_city(departments=1)
+    html = client.get("/departments/", **EN).content.decode()
+    assert 'class="skip-link" href="#main"' in html and 'id="main"' in html
+    assert html.count('aria-pressed="false"') == 2  # large text, high contrast buttons
+    assert "<button" in html and "/lang/zh-hans/?next=" in html
+    assert "Accessibility statement" in html and "CC BY 4.0" in html
+    assert "plotly" not in html  # plotly.js only on chart pages
+    assert client.get(reverse("portal:accessibility"), **EN).status_code == 200
+    assert client.get(reverse("portal:methodology"), **EN).status_code == 200
+
+
+# --- template helpers (no database needed, but cheap) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [(None, "—"), (float("nan"), "—"), (Decimal("1234.5000"), "1,234.5"), (3, "3"), (-0.001, "0")],
+)
+def test_num_formats_numbers_for_people(value, expected):
+    assert num(value) == expected
+
+
+def test_status_badge_has_words_and_a_distinct_shape():
+    badges = {status: str(status_badge(status)) for status in Status.values}
+    assert len({re.sub(r"<span.*", "", b.split("<svg")[1]) for b in badges.values()}) == len(badges)
+    with translation.override("en"):
+        assert "On track" in str(status_badge("green"))
+    assert pct(0.8) == "80%" and month("2026-10") != "—"
