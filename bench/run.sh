@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# The load benchmark (`make bench`): serve the scale-10 demo city with gunicorn under production
+# settings, load it with wrk on 127.0.0.1 only, count SQL queries per page and weigh the chart
+# page's JavaScript, then compare with the targets. See bench/README.md.
+#
+# Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1,
+# BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PY="$ROOT/.venv/bin/python"
+GUNICORN="$ROOT/.venv/bin/gunicorn"
+RESULTS="$ROOT/bench/results"
+SCALE="${BENCH_SCALE:-10}"
+WORKERS="${BENCH_WORKERS:-2}"
+BENCH_DB="${BENCH_DB:-auto}"
+PG_URL="${BENCH_PG_URL:-postgres://portal:portal@127.0.0.1:54329/portal_bench}"
+SQLITE_FILE="$RESULTS/bench.sqlite3"
+
+mkdir -p "$RESULTS"
+# Results of earlier runs must not pass for this one's.
+rm -rf "$RESULTS/sections" "$RESULTS/wrk" "$RESULTS/latest.md"
+
+log() { printf '\n==> [%4ds] %s\n' "$SECONDS" "$*"; }
+
+# ---- tools ------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  log "Installing wrk (Debian package)"
+  SUDO=()
+  [ "$(id -u)" = "0" ] || SUDO=(sudo)
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || {
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  }
+fi
+
+# ---- settings: production, plus a static root of its own (bench/settings.py says why) ----
+export DJANGO_SETTINGS_MODULE=bench.settings
+export DJANGO_SECRET_KEY="${BENCH_SECRET_KEY:-bench-only-not-a-secret-$(hostname)}"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export DJANGO_SECURE_COOKIES=0
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONUNBUFFERED=1
+unset PUBLIC_PAGE_CACHE_SECONDS
+MANAGE=("$PY" manage.py)
+
+# ---- database: PostgreSQL (as in production) when it runs or can be started, else SQLite --
+DB_KIND=sqlite
+if [ "$BENCH_DB" != sqlite ]; then
+  if scripts/pg.sh status >/dev/null 2>&1 || scripts/pg.sh start >/dev/null 2>&1; then
+    DB_KIND=postgresql
+  elif [ "$BENCH_DB" = postgres ]; then
+    echo "BENCH_DB=postgres but PostgreSQL could not be started (scripts/pg.sh start)" >&2
+    exit 1
+  fi
+fi
+if [ "$DB_KIND" = postgresql ]; then
+  export DATABASE_URL="$PG_URL"
+else
+  export DATABASE_URL="sqlite:///$SQLITE_FILE"
+fi
+
+drop_database() {
+  if [ "$DB_KIND" = postgresql ]; then "$PY" bench/pgdb.py drop "$DATABASE_URL"; else
+    rm -f "$SQLITE_FILE" "$SQLITE_FILE-wal" "$SQLITE_FILE-shm"
+  fi
+}
+ensure_database() {
+  [ "$DB_KIND" = postgresql ] && "$PY" bench/pgdb.py ensure "$DATABASE_URL"
+  return 0
+}
+
+# The data is reused between runs; the stamp names the loader and its source, so a changed
+# demo loader (or the stand-in seed giving way to the real loader) rebuilds the database.
+if "${MANAGE[@]}" help load_demo_data >/dev/null 2>&1; then
+  LOADER=demo
+  LOADER_FILES=$(find portal -path '*management/commands/load_demo_data.py' -o -path '*demo*.py' \
+    | grep -v __pycache__ | sort)
+else
+  LOADER=stand-in
+  LOADER_FILES=bench/seed.py
+fi
+# shellcheck disable=SC2086
+STAMP_WANT="$LOADER scale=$SCALE $(cat $LOADER_FILES | sha256sum | cut -c1-16)"
+STAMP_FILE="$RESULTS/data-$DB_KIND.stamp"
+STAMP_HAVE="$(cat "$STAMP_FILE" 2>/dev/null || true)"
+
+log "Database: $DB_KIND ($DATABASE_URL); data: $STAMP_WANT"
+if [ "$STAMP_HAVE" != "$STAMP_WANT" ] || [ "${BENCH_RELOAD:-0}" = 1 ]; then
+  [ -n "$STAMP_HAVE" ] && echo "Data stamp changed ('$STAMP_HAVE'): rebuilding the bench database"
+  drop_database
+  rm -f "$STAMP_FILE"
+fi
+ensure_database
+
+log "migrate, createcachetable, collectstatic"
+if ! "${MANAGE[@]}" migrate --noinput -v0; then
+  # Migrations are still being rewritten while the site is built: start from scratch once.
+  echo "migrate failed on the existing bench database; rebuilding it"
+  drop_database
+  rm -f "$STAMP_FILE"
+  ensure_database
+  "${MANAGE[@]}" migrate --noinput -v0
+fi
+"${MANAGE[@]}" createcachetable
+# Compressing every file again takes half a minute: skip it when no static source changed
+# (the apps' static/ trees and the installed packages' versions).
+STATIC_STAMP="$RESULTS/staticfiles.stamp"
+STATIC_WANT=$( (find . -path ./.venv -prune -o -path ./bench/results -prune -o -path ./node_modules -prune \
+  -o -path './*/static/*' -type f -printf '%p %s %T@\n'; ls .venv/lib/python*/site-packages) \
+  | sha256sum | cut -c1-16)
+if [ "$(cat "$STATIC_STAMP" 2>/dev/null || true)" != "$STATIC_WANT" ] \
+  || [ ! -f "$RESULTS/staticfiles/staticfiles.json" ]; then
+  "${MANAGE[@]}" collectstatic --noinput -v0
+  echo "$STATIC_WANT" >"$STATIC_STAMP"
+else
+  echo "static files unchanged since the last collectstatic"
+fi
+
+has_data() {
+  "${MANAGE[@]}" shell -v0 -c "import sys; from portal.models import Indicator; \
+sys.exit(0 if Indicator.objects.exists() else 1)" 2>/dev/null
+}
+if [ ! -f "$STAMP_FILE" ] || ! has_data; then
+  log "Loading data ($LOADER, scale $SCALE); done once, then reused"
+  started=$(date +%s)
+  if [ "$LOADER" = demo ]; then
+    "${MANAGE[@]}" load_demo_data --scale "$SCALE" 2>&1 | tee "$RESULTS/load-data.log"
+  else
+    echo "manage.py load_demo_data does not exist yet: using the stand-in bench/seed.py"
+    "$PY" bench/seed.py --scale "$SCALE" 2>&1 | tee "$RESULTS/load-data.log"
+  fi
+  echo "$STAMP_WANT" >"$STAMP_FILE"
+  echo "Loaded in $(($(date +%s) - started)) s"
+fi
+
+# ---- run info for the report -----------------------------------------------------------
+CACHE_BACKEND=$([ -n "${REDIS_URL:-}" ] && echo redis || echo database)
+"$PY" - "$DB_KIND" "$LOADER" "$SCALE" "$WORKERS" "$CACHE_BACKEND" <<'EOF'
+import datetime, json, os, subprocess, sys
+db, loader, scale, workers, cache = sys.argv[1:]
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+info = {
+    "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    "commit": commit.stdout.strip() or "?",
+    "database": db,
+    "data": f"{loader}, scale {scale}",
+    "gunicorn workers": workers,
+    "cache": cache,
+    "wrk": "-t{} -c{} -d{}".format(
+        os.environ.get("BENCH_THREADS", "2"),
+        os.environ.get("BENCH_CONNECTIONS", "16"),
+        os.environ.get("BENCH_DURATION", "10s"),
+    ),
+    "CPUs": os.cpu_count(),
+    # Other work on the machine skews every figure: keep the load next to them.
+    "load avg at start": "{:.1f}".format(os.getloadavg()[0]),
+}
+with open(os.path.join("bench", "results", "run-info.json"), "w") as f:
+    json.dump(info, f, ensure_ascii=False)
+EOF
+
+# ---- steps -------------------------------------------------------------------------------
+FAILED=()
+step() {
+  local name="$1"
+  shift
+  if ! "$@"; then
+    echo "!! step '$name' failed" >&2
+    FAILED+=("$name")
+  fi
+}
+
+GUNICORN_PID=""
+BASE_URL=""
+stop_server() {
+  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+    kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$GUNICORN_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$GUNICORN_PID" 2>/dev/null || true
+    wait "$GUNICORN_PID" 2>/dev/null || true
+  fi
+  GUNICORN_PID=""
+}
+trap stop_server EXIT
+trap 'stop_server; exit 130' INT TERM
+
+# start_server LABEL [VAR=value ...]: gunicorn on a free loopback port, waits until it answers.
+start_server() {
+  local label="$1"
+  shift
+  local port
+  : >"$RESULTS/gunicorn-$label.log"
+  port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  env "$@" "$GUNICORN" portal.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$port" \
+    --log-level warning --error-logfile "$RESULTS/gunicorn-$label.log" \
+    >>"$RESULTS/gunicorn-$label.log" 2>&1 &
+  GUNICORN_PID=$!
+  BASE_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 150); do
+    if curl -s -o /dev/null "$BASE_URL/"; then
+      echo "gunicorn ($label) up at $BASE_URL, pid $GUNICORN_PID"
+      return 0
+    fi
+    kill -0 "$GUNICORN_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "gunicorn ($label) did not start; see $RESULTS/gunicorn-$label.log" >&2
+  tail -n 20 "$RESULTS/gunicorn-$label.log" >&2 || true
+  stop_server
+  return 1
+}
+
+log "Choosing pages"
+step targets "$PY" bench/targets.py
+
+log "SQL queries per page"
+step queries "$PY" bench/queries.py
+
+log "Load, page cache on"
+if start_server cached; then
+  step load-cached "$PY" bench/load.py cached --base-url "$BASE_URL"
+  step js-size "$PY" bench/jssize.py --base-url "$BASE_URL"
+  # Later benchmarks (search latency, ...) drop a bench/search_*.py that takes --base-url
+  # and writes a section with benchlib.write_section.
+  for script in bench/search_*.py; do
+    [ -e "$script" ] || continue
+    step "$(basename "$script" .py)" "$PY" "$script" --base-url "$BASE_URL"
+  done
+  stop_server
+else
+  FAILED+=(server-cached)
+fi
+
+log "Load, page cache off"
+if start_server uncached PUBLIC_PAGE_CACHE_SECONDS=0; then
+  step load-uncached "$PY" bench/load.py uncached --base-url "$BASE_URL"
+  stop_server
+else
+  FAILED+=(server-uncached)
+fi
+
+log "Report"
+STRICT=()
+[ "${BENCH_STRICT:-0}" = 1 ] && STRICT=(--strict)
+status=0
+"$PY" bench/report.py "${STRICT[@]}" || status=$?
+if [ "${#FAILED[@]}" -gt 0 ]; then
+  echo "Steps that failed: ${FAILED[*]}" >&2
+  status=1
+fi
+exit "$status"
