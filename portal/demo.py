@@ -945,8 +945,9 @@ def choose_profile(rng: random.Random, quality: float, current: bool) -> str:
     if current and r < 0.025:
         return "none"
     r = rng.random()
-    red = 0.03 + 0.10 * (1 - quality)
-    yellow = red + 0.07 + 0.13 * (1 - quality)
+    # Quadratic in the shortfall: a few weak departments carry most red lights, as in practice.
+    red = 0.02 + 0.30 * (1 - quality) ** 2
+    yellow = red + 0.05 + 0.25 * (1 - quality)
     gaps = yellow + 0.06
     if r < red:
         return "red"
@@ -1211,6 +1212,7 @@ def build_demo_city(
         # Each department keeps the same indicator set every year, as real schemes do.
         catalogue = {spec.slug: indicator_templates_for(spec.template, rng) for spec in specs}
         corrections: list[tuple[Indicator, datetime.date, float, str]] = []
+        base_quality = {d.pk: rng.random() for d in departments}
         years = cycle_years(today)
         cycles = []
         for year_index, year in enumerate(years):
@@ -1225,10 +1227,15 @@ def build_demo_city(
                 cycle, specs, departments, goals_by_dept, catalogue, year_index, rng
             )
             log(f"{year}: measurements for {len(indicators)} indicators…")
+            # A department's strength persists from year to year, with some drift.
+            quality = {
+                d.pk: min(1.0, max(0.0, base_quality[d.pk] + rng.gauss(0, 0.08)))
+                for d in departments
+            }
             result.measurements += _create_measurements(
-                indicators, months, current, rng, editors_by_department, corrections
+                indicators, months, current, quality, rng, editors_by_department, corrections
             )
-            _create_reviews(cycle, departments, current, rng)
+            _create_reviews(cycle, departments, current, quality, rng)
 
         log(f"Corrections ({len(corrections)})…")
         by_department = {d.pk: d for d in departments}
@@ -1439,15 +1446,13 @@ def _create_indicators(
     return built
 
 
-def _create_measurements(indicators, months, current, rng, editors, corrections) -> int:
+def _create_measurements(indicators, months, current, quality, rng, editors, corrections) -> int:
     """Bulk-insert the monthly values; a few are first reported wrong and corrected later."""
     total = 0
     batch: list[Measurement] = []
-    quality_by_dept: dict[int, float] = {}
     for ind, tpl in indicators:
         dept_id = ind.goal.owner_id
-        quality = quality_by_dept.setdefault(dept_id, rng.random())
-        profile = choose_profile(rng, quality, current)
+        profile = choose_profile(rng, quality[dept_id], current)
         report_months = [m for m in months if not tpl.quarterly or m % 3 == 0]
         values = trajectory(
             tpl.kind,
@@ -1491,10 +1496,11 @@ def _create_measurements(indicators, months, current, rng, editors, corrections)
     return total + len(batch)
 
 
-def _create_reviews(cycle, departments, current, rng) -> None:
+def _create_reviews(cycle, departments, current, quality, rng) -> None:
     reviews = []
     for dept in departments:
-        score = round(rng.uniform(72, 97), 1)
+        # The review panel sees the same strengths and weaknesses the indicators show.
+        score = round(min(98.0, 68 + 26 * quality[dept.pk] + rng.uniform(-3, 3)), 1)
         strength, weakness = rng.choice(REVIEW_STRENGTHS), rng.choice(REVIEW_WEAKNESSES)
         when = "年中评议" if current else "年度考核评议"
         reviews.append(
