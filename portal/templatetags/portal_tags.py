@@ -56,7 +56,8 @@ def status_badge(status, compact=False):
     icon = _STATUS_ICONS[value]
     return format_html(
         '<span class="status status--{}{}"><svg class="status__icon" viewBox="0 0 16 16" '
-        'width="16" height="16" aria-hidden="true" focusable="false">{}</svg>'
+        'width="16" height="16" fill="currentColor" stroke="currentColor" stroke-width="0" '
+        'aria-hidden="true" focusable="false">{}</svg>'
         '<span class="status__text">{}</span></span>',
         value.replace("_", "-"),
         " status--compact" if compact else "",
