@@ -490,3 +490,17 @@ def test_status_badge_has_words_and_a_distinct_shape():
     with translation.override("en"):
         assert "On track" in str(status_badge("green"))
     assert pct(0.8) == "80%" and month("2026-10") != "—"
+
+
+def test_home_shows_reports_and_surveys_only_when_an_app_provides_them(client, monkeypatch):
+    from portal import views
+
+    build_city(departments=1)
+    assert "Open surveys" not in client.get("/", **EN).content.decode()
+    monkeypatch.setattr(
+        views,
+        "HOME_PANEL_PROVIDERS",
+        [lambda request, cycle: {"open_surveys": [{"title": "窗口服务评价", "url": "/s/1/"}]}],
+    )
+    html = client.get("/?fresh=1", **EN).content.decode()
+    assert "Open surveys" in html and "窗口服务评价" in html
