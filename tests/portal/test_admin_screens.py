@@ -102,7 +102,9 @@ def test_filters_narrow_the_indicator_list(client, world):
 def test_measurement_list_filters_by_department_and_cycle(client, world):
     other_cycle = CycleFactory(year=2026)
     goal = GoalFactory(cycle=other_cycle, owner=world["dept_a"], code="2026-01")
-    MeasurementFactory(indicator=IndicatorFactory(goal=goal, code="A26-01"), period=datetime.date(2026, 1, 1))
+    MeasurementFactory(
+        indicator=IndicatorFactory(goal=goal, code="A26-01"), period=datetime.date(2026, 1, 1)
+    )
     client.force_login(world["city_admin"])
     index = reverse("portal_measurement:index")
     content = client.get(index, {"cycle": other_cycle.pk}).content.decode()
