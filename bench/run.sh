@@ -4,7 +4,8 @@
 # page's JavaScript, then compare with the targets. See bench/README.md.
 #
 # Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1,
-# BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1.
+# BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1,
+# BENCH_REDIS=1 (a private redis-server as the shared cache, as in production).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,6 +24,32 @@ mkdir -p "$RESULTS"
 rm -rf "$RESULTS/sections" "$RESULTS/wrk" "$RESULTS/latest.md"
 
 log() { printf '\n==> [%4ds] %s\n' "$SECONDS" "$*"; }
+
+# Whatever happens, stop the servers this script started (by their pid).
+GUNICORN_PID=""
+BASE_URL=""
+stop_server() {
+  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+    kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$GUNICORN_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$GUNICORN_PID" 2>/dev/null || true
+    wait "$GUNICORN_PID" 2>/dev/null || true
+  fi
+  GUNICORN_PID=""
+}
+trap 'stop_server; stop_redis' EXIT
+trap 'stop_server; stop_redis; exit 130' INT TERM
+REDIS_PID=""
+stop_redis() {
+  if [ -n "$REDIS_PID" ]; then
+    kill -TERM "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+    REDIS_PID=""
+  fi
+}
 
 # ---- tools ------------------------------------------------------------------------------
 if ! command -v wrk >/dev/null; then
@@ -135,6 +162,27 @@ if [ ! -f "$STAMP_FILE" ] || ! has_data; then
   echo "Loaded in $(($(date +%s) - started)) s"
 fi
 
+# ---- optional: Redis as the shared cache, as in production (BENCH_REDIS=1) ----------------
+if [ "${BENCH_REDIS:-0}" = 1 ] && [ -z "${REDIS_URL:-}" ]; then
+  if ! command -v redis-server >/dev/null; then
+    log "Installing redis-server (Debian package)"
+    SUDO=()
+    [ "$(id -u)" = "0" ] || SUDO=(sudo)
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  redis_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # A private, memory-only server on loopback; stopped with gunicorn by the exit trap.
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+    --dir "$RESULTS" >"$RESULTS/redis.log" 2>&1 &
+  REDIS_PID=$!
+  export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+  for _ in $(seq 1 50); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "redis-server up at $REDIS_URL, pid $REDIS_PID"
+fi
+
 # ---- run info for the report -----------------------------------------------------------
 CACHE_BACKEND=$([ -n "${REDIS_URL:-}" ] && echo redis || echo database)
 "$PY" - "$DB_KIND" "$LOADER" "$SCALE" "$WORKERS" "$CACHE_BACKEND" <<'EOF'
@@ -172,22 +220,6 @@ step() {
   fi
 }
 
-GUNICORN_PID=""
-BASE_URL=""
-stop_server() {
-  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-    kill -TERM "$GUNICORN_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$GUNICORN_PID" 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -KILL "$GUNICORN_PID" 2>/dev/null || true
-    wait "$GUNICORN_PID" 2>/dev/null || true
-  fi
-  GUNICORN_PID=""
-}
-trap stop_server EXIT
-trap 'stop_server; exit 130' INT TERM
 
 # start_server LABEL [VAR=value ...]: gunicorn on a free loopback port, waits until it answers.
 start_server() {
