@@ -29,7 +29,7 @@ DEMO_ENV := DJANGO_SETTINGS_MODULE=portal.settings.dev DATABASE_URL=$(DEMO_DATAB
 TEST_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:54329/portal
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-setup demo-data demo-reset serve install install-test test test-deps \
+.PHONY: demo demo-setup demo-reset serve install install-test test test-deps \
 	services-start services-stop lint format messages bench clean
 
 $(BIN)/python:
@@ -55,25 +55,11 @@ demo: demo-setup
 	$(DEMO_ENV) $(MANAGE) runserver $(DEMO_ADDR)
 
 demo-setup: install
-	$(DEMO_ENV) $(MANAGE) migrate --noinput -v0
-	$(DEMO_ENV) $(MANAGE) createcachetable
-	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v0
-	@$(MAKE) --no-print-directory demo-data
+	$(DEMO_ENV) $(BIN)/python scripts/demo_setup.py --addr $(DEMO_ADDR)
 
-# Building the demo city takes a while: do it once, unless the database is empty.
-demo-data:
-	@if $(DEMO_ENV) $(MANAGE) shell -v0 -c "import sys; from portal.models import Department; sys.exit(0 if Department.objects.exists() else 1)" 2>/dev/null; then \
-		echo "Demo data already loaded (make demo-reset rebuilds it)."; \
-		echo "Admin login: admin / $${DEMO_ADMIN_PASSWORD:-demo-admin-2026} at http://$(DEMO_ADDR)/admin/"; \
-	else \
-		$(DEMO_ENV) $(MANAGE) load_demo_data; \
-	fi
-	@if $(DEMO_ENV) $(MANAGE) help search_index >/dev/null 2>&1; then \
-		$(DEMO_ENV) $(MANAGE) search_index rebuild; \
-	fi
-
-demo-reset:
-	rm -f db.sqlite3
+# Throws the demo city away and builds it again (same seed, same data).
+demo-reset: install
+	$(DEMO_ENV) $(BIN)/python scripts/demo_setup.py --reset --addr $(DEMO_ADDR)
 	@$(MAKE) --no-print-directory demo
 
 serve: install
