@@ -238,3 +238,18 @@ def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city):
     assert "http://127.0.0.1:8000/admin/" in second_output
     assert "admin / " in second_output
     assert Measurement.objects.filter(value__lt=Decimal("0")).count() == 0
+
+
+@pytest.mark.django_db
+def test_editing_after_a_load_still_refreshes_cached_pages(
+    demo_city, django_capture_on_commit_callbacks
+):
+    # The loader mutes the per-row cache bumps while it runs; they must be back afterwards.
+    from portal.cache import data_version
+
+    before = data_version()
+    department = Department.objects.get(slug="gonganju")
+    with django_capture_on_commit_callbacks(execute=True):
+        department.contact_phone = "0839-1234567"
+        department.save()
+    assert data_version() > before
