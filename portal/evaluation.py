@@ -262,7 +262,16 @@ def recompute_cycle(cycle: Cycle, *, today: datetime.date | None = None) -> Reco
     (about ten) whatever the size of the cycle; the page cache is invalidated once.
     """
     started = time.perf_counter()
-    today = today or timezone.localdate()
+    with transaction.atomic():
+        # Lock the cycle row so two recomputes of one cycle (say, two imports at once) run one
+        # after the other: the second reads the first's figures and never inserts duplicates.
+        list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk"))
+        result = _recompute_locked(cycle, today or timezone.localdate())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _recompute_locked(cycle: Cycle, today: datetime.date) -> RecomputeResult:
     months = cycle.months()
     indicator_rows = list(
         Indicator.objects.filter(goal__cycle=cycle)
@@ -321,13 +330,12 @@ def recompute_cycle(cycle: Cycle, *, today: datetime.date | None = None) -> Reco
         for goal in goal_rows
         if goal["status"] != goal_status[goal["id"]]
     ]
-    with transaction.atomic():
-        _update_rows(Indicator, snapshot_fields, changed_indicators)
-        _update_rows(Goal, ["status"], changed_goals)
-        _delete_evaluations(cycle)
-        _insert_rows(Evaluation, evaluations)
-        # Bulk writes send no signals: invalidate the cached public pages once, on commit.
-        portal_cache.bump_data_version()
+    _update_rows(Indicator, snapshot_fields, changed_indicators)
+    _update_rows(Goal, ["status"], changed_goals)
+    _delete_evaluations(cycle)
+    _insert_rows(Evaluation, evaluations)
+    # Raw writes send no signals: invalidate the cached public pages once, on commit.
+    portal_cache.bump_data_version()
     return RecomputeResult(
         year=cycle.year,
         as_of=as_of,
@@ -335,7 +343,7 @@ def recompute_cycle(cycle: Cycle, *, today: datetime.date | None = None) -> Reco
         indicators_changed=len(changed_indicators),
         goals_changed=len(changed_goals),
         evaluations=len(evaluations),
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
     )
 
 
