@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_save
+from django.utils import timezone
 from faker import Faker
 
 from portal import actions, evaluation
@@ -1122,15 +1124,20 @@ def ensure_groups() -> tuple[Group, Group]:
     return city_admins, editors
 
 
-def ensure_user(username: str, password: str, *, superuser=False, **fields):
-    """Create the account, or reset it to the demo state if a previous run made it."""
-    user = UserFactory(username=username, password=password, **fields)
+def ensure_user(username: str, password_hash: str, *, superuser=False, **fields):
+    """Create the account, or reset it to the demo state if a previous run made it.
+
+    Takes a ready hash: hashing is slow on purpose, so the demo accounts share one per password.
+    """
+    # password=None makes the factory skip its own (slow) hashing.
+    user = UserFactory(username=username, password=None, **fields)
     for name, value in fields.items():
         setattr(user, name, value)
+    user.password = password_hash
     user.is_active = True
     user.is_staff = True
     user.is_superuser = superuser
-    user.save()  # the factory already hashed the password (once: hashing is slow on purpose)
+    user.save()
     return user
 
 
@@ -1194,7 +1201,8 @@ def build_demo_city(
     ``department_count`` overrides the size (tests use a small city); everything else follows
     from ``seed`` and ``today`` (which decides the cycles and the as-of month).
     """
-    today = today or datetime.date.today()
+    # The city's calendar decides which month's reports are in (Asia/Shanghai, not UTC).
+    today = today or timezone.localdate()
     as_of = as_of_month(today)
     rng = random.Random(seed)
     fake = Faker("zh_CN")
@@ -1212,11 +1220,15 @@ def build_demo_city(
         log("Accounts and groups…")
         city_admins, editor_group = ensure_groups()
         admin = ensure_user(
-            ADMIN_USERNAME, admin_password, superuser=True, email="admin@qingchuan.example.gov.cn"
+            ADMIN_USERNAME,
+            make_password(admin_password),
+            superuser=True,
+            email="admin@qingchuan.example.gov.cn",
         )
+        editor_hash = make_password(editor_password)
         city_admin = ensure_user(
             CITY_ADMIN_USERNAME,
-            editor_password,
+            editor_hash,
             first_name=fake.first_name(),
             last_name=fake.last_name(),
         )
@@ -1230,7 +1242,7 @@ def build_demo_city(
             if dept.slug in EDITOR_SLUGS:
                 user = ensure_user(
                     f"editor_{dept.slug}",
-                    editor_password,
+                    editor_hash,
                     first_name=fake.first_name(),
                     last_name=fake.last_name(),
                 )

@@ -216,7 +216,9 @@ def test_same_seed_gives_the_same_city_and_another_seed_does_not(demo_city):
 
 
 @pytest.mark.django_db
-def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city):
+def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city, monkeypatch):
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-local-secret-9")
+
     def run():
         out = io.StringIO()
         call_command(
@@ -236,7 +238,8 @@ def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city):
     assert first_counts == second_counts
     assert first_counts[0] == SMALL
     assert "http://127.0.0.1:8000/admin/" in second_output
-    assert "admin / " in second_output
+    assert "admin / a-local-secret-9" in second_output
+    assert get_user_model().objects.get(username="admin").check_password("a-local-secret-9")
     assert Measurement.objects.filter(value__lt=Decimal("0")).count() == 0
 
 
