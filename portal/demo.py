@@ -1066,6 +1066,7 @@ def flush_domain_data() -> None:
     would load and signal ~150k measurements one by one at --scale 10.
     """
     from wagtail.models import ModelLogEntry, ReferenceIndex
+    from wagtail.search.models import IndexEntry
 
     domain = set(DOMAIN_MODELS)
     for model in DOMAIN_MODELS:
@@ -1093,6 +1094,8 @@ def flush_domain_data() -> None:
     ModelLogEntry.objects.filter(content_type__in=content_types).delete()
     ReferenceIndex.objects.filter(base_content_type__in=content_types).delete()
     ReferenceIndex.objects.filter(to_content_type__in=content_types).delete()
+    # Wagtail's database search index, should any domain model become Indexed.
+    IndexEntry.objects.filter(content_type__in=content_types).delete()
     with connection.cursor() as cursor:
         for model in DOMAIN_MODELS:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
