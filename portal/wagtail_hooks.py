@@ -91,3 +91,22 @@ def add_department_work_panel(request, panels):
     # Accounts without a department (e.g. report writers) have nothing to report here.
     if departments.exists():
         panels.append(DepartmentWorkPanel(departments))
+
+
+# --- import (owned by import helper) ---
+# Temporary wiring of the measurement import screen until the coordinator merges it above.
+
+from portal import import_views  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return import_views.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return import_views.menu_item()
+
+
+hooks.register("register_log_actions", import_views.register_import_log_actions)

@@ -1,0 +1,196 @@
+"""The admin screen for importing measurements: upload → validation report or preview → confirm.
+
+The coordinator wires these into portal/wagtail_hooks.py: ``urlpatterns`` through
+``register_admin_urls``, ``menu_item()`` through ``register_admin_menu_item`` and
+``register_import_log_actions`` through ``register_log_actions``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect
+from django.urls import path, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
+from wagtail.admin import messages
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import LogFormatter
+
+from portal.actions import editable_departments
+from portal.forms import MeasurementImportForm
+from portal.importing import (
+    COLUMN_ALIASES,
+    IMPORT_LOG_ACTION,
+    MAX_REPORTED_ERRORS,
+    import_measurements,
+    summary_line,
+)
+
+URL_NAME = "portal_import_measurements"
+# Uploads wait here between the preview and the confirmation. Default storage, not a local temp
+# dir, because the confirming request may reach another app server (DESIGN.md: no single process).
+UPLOAD_DIR = "portal-imports"
+UPLOAD_MAX_AGE = datetime.timedelta(hours=2)
+TOKEN_SALT = "portal.import_measurements"
+
+
+def user_can_import(user) -> bool:
+    return bool(user and user.is_authenticated and editable_departments(user).exists())
+
+
+class MeasurementImportView(WagtailAdminTemplateMixin, View):
+    """Two-step import: validate an upload (errors or a preview), then confirm to write it."""
+
+    template_name = "portal/admin/import_measurements.html"
+    page_title = _("Import measurements")
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Department editors may import too, but only someone who may edit some department's data.
+        if not user_can_import(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get(self, request):
+        return self.render_to_response(self.get_context_data(form=MeasurementImportForm()))
+
+    def post(self, request):
+        if "token" in request.POST:
+            return self.confirm(request)
+        form = MeasurementImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        result = import_measurements(upload, upload.name, user=request.user, dry_run=True)
+        context = {"form": form, "result": result}
+        if result.ok:
+            upload.seek(0)
+            context["token"] = self.store_upload(upload)
+            context["form"] = MeasurementImportForm()
+        return self.render_to_response(self.get_context_data(**context))
+
+    def confirm(self, request):
+        stored = self.load_upload(request.POST["token"])
+        if stored is None:
+            messages.error(
+                request, _("The uploaded file has expired or is invalid; upload it again.")
+            )
+            return redirect(URL_NAME)
+        name, filename = stored
+        try:
+            with default_storage.open(name, "rb") as fileobj:
+                result = import_measurements(fileobj, filename, user=request.user)
+        finally:
+            default_storage.delete(name)
+        if not result.ok:
+            # The data changed since the preview (or the rights did): show the new report.
+            return self.render_to_response(
+                self.get_context_data(form=MeasurementImportForm(), result=result)
+            )
+        messages.success(request, f"{filename}: {summary_line(result)}")
+        return redirect(URL_NAME)
+
+    def store_upload(self, upload) -> str:
+        self.remove_stale_uploads()
+        extension = PurePath(upload.name).suffix.lower()
+        name = default_storage.save(
+            f"{UPLOAD_DIR}/{uuid.uuid4().hex}{extension}", ContentFile(upload.read())
+        )
+        return signing.dumps(
+            {"name": name, "filename": PurePath(upload.name).name, "user": self.request.user.pk},
+            salt=TOKEN_SALT,
+        )
+
+    def load_upload(self, token: str) -> tuple[str, str] | None:
+        try:
+            data = signing.loads(token, salt=TOKEN_SALT, max_age=UPLOAD_MAX_AGE.total_seconds())
+        except signing.BadSignature:
+            return None
+        # The token is bound to the uploader: another editor cannot confirm someone else's file.
+        if data.get("user") != self.request.user.pk:
+            return None
+        name = data.get("name", "")
+        if not name.startswith(f"{UPLOAD_DIR}/") or not default_storage.exists(name):
+            return None
+        return name, data.get("filename", PurePath(name).name)
+
+    def remove_stale_uploads(self) -> None:
+        try:
+            _dirs, files = default_storage.listdir(UPLOAD_DIR)
+        except (FileNotFoundError, NotImplementedError):
+            return
+        cutoff = timezone.now() - UPLOAD_MAX_AGE
+        for filename in files:
+            name = f"{UPLOAD_DIR}/{filename}"
+            try:
+                if default_storage.get_modified_time(name) < cutoff:
+                    default_storage.delete(name)
+            except (FileNotFoundError, NotImplementedError):
+                continue
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["column_aliases"] = [
+            (column, aliases[1:]) for column, aliases in COLUMN_ALIASES.items()
+        ]
+        context["max_reported_errors"] = MAX_REPORTED_ERRORS
+        context["departments"] = editable_departments(self.request.user)
+        return context
+
+
+measurement_import = require_admin_access(MeasurementImportView.as_view())
+
+urlpatterns = [path("portal/import/", measurement_import, name=URL_NAME)]
+
+
+class ImportMenuItem(MenuItem):
+    """The admin menu entry, shown to users who may edit at least one department's data."""
+
+    def is_shown(self, request):
+        return user_can_import(request.user)
+
+
+def menu_item() -> MenuItem:
+    return ImportMenuItem(
+        _("Import measurements"),
+        reverse_lazy(URL_NAME),
+        name="import-measurements",
+        icon_name="upload",
+        order=350,
+    )
+
+
+class ImportLogFormatter(LogFormatter):
+    """How the import's summary entry reads in Wagtail's history reports."""
+
+    label = _("Import measurements")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _(
+            "Imported %(filename)s: %(created)s new, %(corrected)s corrected, "
+            "%(unchanged)s unchanged"
+        ) % {
+            "filename": data.get("filename", ""),
+            "created": data.get("created", 0),
+            "corrected": data.get("corrected", 0),
+            "unchanged": data.get("unchanged", 0),
+        }
+
+
+def register_import_log_actions(actions) -> None:
+    """Body of the ``register_log_actions`` hook for the import's audit entry."""
+    actions.register_action(IMPORT_LOG_ACTION)(ImportLogFormatter)

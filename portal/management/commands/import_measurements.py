@@ -1,0 +1,48 @@
+"""manage.py import_measurements FILE [--user USERNAME] [--dry-run]."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.importing import error_report_lines, import_measurements, summary_line
+
+
+class Command(BaseCommand):
+    """Import measurements from a CSV or XLSX file (all or nothing; see portal/importing.py)."""
+
+    help = (
+        "Import measurements from a CSV or XLSX file: columns indicator_code, period, value "
+        "and optionally note, source, reason. Nothing is written if any row has an error."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to a .csv or .xlsx file.")
+        parser.add_argument(
+            "--user",
+            help="Import as this user (their department rights apply and they are recorded "
+            "as the editor). Without it the import runs as the system, for every department.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Validate and count, write nothing."
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        user = None
+        if options["user"]:
+            try:
+                user = get_user_model().objects.get(username=options["user"])
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user named {options['user']!r}.") from None
+        with path.open("rb") as fileobj:
+            result = import_measurements(fileobj, path.name, user=user, dry_run=options["dry_run"])
+        if not result.ok:
+            for line in error_report_lines(result):
+                self.stderr.write(line)
+            raise CommandError(
+                f"{result.error_count} error(s) in {path.name}; nothing was written."
+            )
+        self.stdout.write(summary_line(result))
