@@ -37,6 +37,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 # Longer than wrk's 2 s default: a slow page must show in the percentiles, not vanish as
 # a timeout error.
 TIMEOUT = os.environ.get("BENCH_TIMEOUT", "10s")
+SINGLE_DURATION = os.environ.get("BENCH_SINGLE_DURATION", "5s")
 CACHED_SHARE_OF_STATIC = 0.25
 UNCACHED_P95_MS = 150.0
 
@@ -72,7 +73,15 @@ def site_stylesheet(base_url: str, candidates: list[str]) -> str | None:
     return None
 
 
-def run_wrk(name: str, base_url: str, path: str, paths_file=None) -> dict:
+def run_wrk(
+    name: str,
+    base_url: str,
+    path: str,
+    paths_file=None,
+    connections: int = CONNECTIONS,
+    threads: int = THREADS,
+    duration: str = DURATION,
+) -> dict:
     """Run wrk once and return the summary the Lua script wrote (plus the first status seen)."""
     wrk_dir = RESULTS_DIR / "wrk"
     wrk_dir.mkdir(parents=True, exist_ok=True)
@@ -81,9 +90,9 @@ def run_wrk(name: str, base_url: str, path: str, paths_file=None) -> dict:
     env = dict(os.environ, BENCH_WRK_OUT=str(out), BENCH_PATHS_FILE=str(paths_file or ""))
     command = [
         "wrk",
-        f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
-        f"-d{DURATION}",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}",
         f"--timeout={TIMEOUT}",
         "--latency",
         "-s",
@@ -217,6 +226,12 @@ def uncached(base_url: str, targets: dict) -> None:
         summary = run_wrk(f"uncached-{name}", base_url, first, paths_file)
         pattern = re.sub(r"[^/]+/$", "…/", first)
         rows.append(row(label, f"{pattern} ({count} URLs)", summary))
+        # One connection: the service time without queueing, to tell a slow page from a
+        # saturated server when the p95 misses.
+        single = run_wrk(
+            f"uncached-{name}-1conn", base_url, first, paths_file, 1, 1, SINGLE_DURATION
+        )
+        rows.append(row(f"{name} (uncached, 1 connection)", f"{pattern} ({count} URLs)", single))
         if not clean(summary):
             value = f"HTTP {status}" if status != 200 else problems(summary)
             checks.append(check(f"uncached {name} p95", value, "< 150 ms", None))

@@ -3,7 +3,7 @@
 # settings, load it with wrk on 127.0.0.1 only, count SQL queries per page and weigh the chart
 # page's JavaScript, then compare with the targets. See bench/README.md.
 #
-# Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1,
+# Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1, BENCH_KEEP_DATA=1,
 # BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1,
 # BENCH_REDIS=1 (a private redis-server as the shared cache, as in production).
 set -euo pipefail
@@ -114,7 +114,8 @@ STAMP_FILE="$RESULTS/data-$DB_KIND.stamp"
 STAMP_HAVE="$(cat "$STAMP_FILE" 2>/dev/null || true)"
 
 log "Database: $DB_KIND ($DATABASE_URL); data: $STAMP_WANT"
-if [ "$STAMP_HAVE" != "$STAMP_WANT" ] || [ "${BENCH_RELOAD:-0}" = 1 ]; then
+if [ "${BENCH_RELOAD:-0}" = 1 ] || { [ "$STAMP_HAVE" != "$STAMP_WANT" ] \
+  && ! { [ "${BENCH_KEEP_DATA:-0}" = 1 ] && [ -n "$STAMP_HAVE" ]; }; }; then
   [ -n "$STAMP_HAVE" ] && echo "Data stamp changed ('$STAMP_HAVE'): rebuilding the bench database"
   drop_database
   rm -f "$STAMP_FILE"
@@ -149,6 +150,9 @@ has_data() {
   "${MANAGE[@]}" shell -v0 -c "import sys; from portal.models import Indicator; \
 sys.exit(0 if Indicator.objects.exists() else 1)" 2>/dev/null
 }
+if [ "${BENCH_KEEP_DATA:-0}" = 1 ] && [ -n "$STAMP_HAVE" ] && [ "$STAMP_HAVE" != "$STAMP_WANT" ]; then
+  echo "BENCH_KEEP_DATA=1: keeping the data loaded by '$STAMP_HAVE'"
+fi
 if [ ! -f "$STAMP_FILE" ] || ! has_data; then
   log "Loading data ($LOADER, scale $SCALE); done once, then reused"
   started=$(date +%s)
