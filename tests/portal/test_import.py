@@ -259,7 +259,7 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(world, settings, m
     def fail(*args, **kwargs):
         raise AssertionError("parsed a file over the limit")
 
-    monkeypatch.setattr(importing, "_read_csv_rows", fail)
+    monkeypatch.setattr(importing.parsing, "_read_csv_rows", fail)
     big = csv_file([good.replace("10", str(n)) for n in range(10)])
     assert len(big.getvalue()) > 100
     result = assert_refused(world, big, "m.csv", [(None, "")])
@@ -270,7 +270,7 @@ def test_the_issues_50_megabyte_file_is_refused_by_size(world, tmp_path, monkeyp
     path = tmp_path / "big.csv"
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: costs no disk or time
-    monkeypatch.setattr(importing, "_read_csv_rows", pytest.fail)
+    monkeypatch.setattr(importing.parsing, "_read_csv_rows", pytest.fail)
     with path.open("rb") as handle:
         result = assert_refused(world, handle, "big.csv", [(None, "")])
     assert "50 MB" in result.errors[0].message

@@ -1,0 +1,517 @@
+"""Reading an import file into rows of measurements, without touching the database.
+
+See portal/importing/__init__.py for the file format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import IO, Any, NamedTuple
+
+import pandas as pd
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
+REQUIRED_COLUMNS = ("indicator_code", "period", "value")
+OPTIONAL_COLUMNS = ("note", "source", "reason")
+TEXT_LIMITS = {"indicator_code": 50, "note": 500, "source": 200, "reason": 500}
+# An XLSX is a zip: refuse one that unpacks to far more than the upload limit (a "zip bomb").
+XLSX_MAX_EXPANSION = 20
+# numeric(18, 4): 14 digits before the decimal point, 4 after.
+VALUE_QUANTUM = Decimal("0.0001")
+VALUE_LIMIT = Decimal(10) ** 14
+
+# Header spellings seen in real spreadsheets, after normalise_header(); canonical name first.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "indicator_code": ("indicator_code", "code", "indicator", "指标编码", "指标代码", "编码"),
+    "period": ("period", "month", "期间", "月份", "期间/月份", "统计期间", "统计月份"),
+    "value": ("value", "数值", "值", "实际值", "完成值"),
+    "note": ("note", "notes", "备注", "说明"),
+    "source": ("source", "来源", "数据来源"),
+    "reason": ("reason", "correction_reason", "更正原因", "修改原因", "原因"),
+}
+COLUMN_LABELS = {
+    "indicator_code": "indicator_code / 指标编码",
+    "period": "period / 期间",
+    "value": "value / 数值",
+    "note": "note / 备注",
+    "source": "source / 来源",
+    "reason": "reason / 更正原因",
+}
+
+_ALIAS_TO_COLUMN = {
+    alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
+}
+_NUMBER_RE = re.compile(
+    r"^(?P<sign>[+-])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d+))?(?:[eE][+-]?\d+)?$"
+)
+_NO_DATA_MARKERS = {"-", "--", "—", "——", "–", "/", "n/a", "na", "nan", "null", "none", "无", "空"}
+_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_DAY_RE = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_CHINESE_MONTH_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*[日号])?$")
+
+
+class ImportIssue(NamedTuple):
+    """One problem found in an import file: the row a spreadsheet shows, the column, the message."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+class ImportFileError(Exception):
+    """A problem with the file as a whole (size, type, encoding): no row can be read."""
+
+    def __init__(self, message: str, column: str = ""):
+        super().__init__(message)
+        self.issue = ImportIssue(None, column, message)
+
+
+def normalise_header(text: Any) -> str:
+    text = unicodedata.normalize("NFKC", _cell_text(text)).strip().lower().lstrip("\ufeff")
+    return re.sub(r"[\s\-]+", "_", text).strip("_")
+
+
+def file_size(fileobj: IO[bytes]) -> int | None:
+    """The size of an upload or open file without reading it."""
+    size = getattr(fileobj, "size", None)
+    if size is not None:
+        return int(size)
+    try:
+        position = fileobj.tell()
+        fileobj.seek(0, io.SEEK_END)
+        size = fileobj.tell()
+        fileobj.seek(position)
+        return size
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_file_basics(filename: str, size: int | None) -> list[ImportIssue]:
+    """Type and size checks that need no reading (the form reuses them before storing an upload)."""
+    extension = PurePath(filename or "").suffix.lower()
+    if extension == ".xls":
+        return [
+            ImportIssue(
+                None,
+                "",
+                _(
+                    "Old Excel 97–2003 files (.xls) are not supported. "
+                    "Open the file in Excel or WPS and save it as .xlsx or CSV."
+                ),
+            )
+        ]
+    if extension not in SUPPORTED_EXTENSIONS:
+        return [
+            ImportIssue(
+                None,
+                "",
+                _("Unsupported file type “%(ext)s”: upload a .csv or .xlsx file.")
+                % {"ext": extension or filename},
+            )
+        ]
+    limit = settings.PORTAL_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        return [
+            ImportIssue(
+                None,
+                "",
+                _(
+                    "The file is %(size)s MB; the limit is %(limit)s MB. "
+                    "Split it into smaller files (for example one per year) and import them one by one."
+                )
+                % {"size": _megabytes(size), "limit": _megabytes(limit)},
+            )
+        ]
+    if size == 0:
+        return [ImportIssue(None, "", _("The file is empty."))]
+    return []
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a CSV the way Chinese offices save them: UTF-8 (BOM or not), UTF-16, GB18030/GBK."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [(data[len(codecs.BOM_UTF8) :], "utf-8")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [(data, "utf-16")]
+    elif b"\x00" in data:
+        raise ImportFileError(_not_text_message())
+    else:
+        # GB18030 is a superset of GBK and GB2312, so one try covers all three.
+        candidates = [(data, "utf-8"), (data, "gb18030")]
+    for raw, encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+        break
+    raise ImportFileError(_not_text_message())
+
+
+def _not_text_message() -> str:
+    return _(
+        "The file could not be read as text (tried UTF-8 and GBK). "
+        "Save it from Excel or WPS as “CSV UTF-8” or as .xlsx and upload it again."
+    )
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return True
+    odd = sum(
+        1
+        for ch in sample
+        if (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\t\r\n") or ch == "\ufffd"
+    )
+    return odd <= max(2, len(sample) // 200)
+
+
+def _read_csv_rows(data: bytes) -> list[list[Any]]:
+    if data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(
+            _("This file is an Excel workbook named .csv: rename it to .xlsx or save it as CSV.")
+        )
+    text = decode_text(data)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ","
+    if "," not in first_line:
+        for candidate in ("\t", ";"):
+            if candidate in first_line:
+                delimiter = candidate
+                break
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _read_xlsx_rows(data: bytes) -> list[list[Any]]:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("This is an old Excel 97–2003 file named .xlsx: save it as .xlsx or CSV.")
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(
+            _("The file is not a valid .xlsx workbook. Save it again from Excel or WPS.")
+        ) from None
+    if unpacked > settings.PORTAL_IMPORT_MAX_BYTES * XLSX_MAX_EXPANSION:
+        raise ImportFileError(
+            _("The workbook is too large once unpacked. Split it into smaller files.")
+        )
+    try:
+        frame = pd.read_excel(io.BytesIO(data), header=None, dtype=object, engine="openpyxl")
+    except Exception:  # openpyxl raises many types for broken workbooks
+        raise ImportFileError(
+            _("The file is not a valid .xlsx workbook. Save it again from Excel or WPS.")
+        ) from None
+    # read_excel keeps leading and inner empty rows, so frame index + 1 is the sheet's row number.
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN from an empty spreadsheet cell
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value).strip()
+
+
+def parse_measurement_file(fileobj: IO[bytes], filename: str) -> tuple[pd.DataFrame, list]:
+    """Read and check an import file without touching the database.
+
+    Returns a frame with one row per readable measurement — columns ``row`` (the row number a
+    spreadsheet shows), ``indicator_code``, ``period`` (first-of-month date), ``value`` (Decimal),
+    ``percent`` (written with a % sign), ``note``, ``source``, ``reason`` — and the list of
+    ImportIssue found. Rows with a problem are left out of the frame; file-level problems give
+    an empty frame. The caller must not write anything while the list is non-empty.
+    """
+    empty = pd.DataFrame(
+        columns=["row", "indicator_code", "period", "value", "percent", "note", "source", "reason"]
+    )
+    issues = check_file_basics(filename, file_size(fileobj))
+    if issues:
+        return empty, issues
+    limit = settings.PORTAL_IMPORT_MAX_BYTES
+    try:
+        fileobj.seek(0)
+    except (AttributeError, OSError):
+        pass
+    # Read at most one byte past the limit, so a file of unknown size cannot exhaust memory.
+    data = fileobj.read(limit + 1)
+    if len(data) > limit:
+        return empty, check_file_basics(filename, len(data))
+    if not data.strip():
+        return empty, [ImportIssue(None, "", _("The file is empty."))]
+    try:
+        if PurePath(filename).suffix.lower() == ".xlsx":
+            rows = _read_xlsx_rows(data)
+        else:
+            rows = _read_csv_rows(data)
+    except ImportFileError as exc:
+        return empty, [exc.issue]
+    return _parse_rows(rows, empty)
+
+
+def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    issues: list[ImportIssue] = []
+    header_index = next(
+        (i for i, cells in enumerate(rows) if any(_cell_text(c) for c in cells)), None
+    )
+    if header_index is None:
+        return empty, [ImportIssue(None, "", _("The file is empty."))]
+    header = rows[header_index]
+    header_row = header_index + 1
+    positions: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for position, cell in enumerate(header):
+        column = _ALIAS_TO_COLUMN.get(normalise_header(cell))
+        if column is None:
+            continue
+        if column in positions:
+            issues.append(
+                ImportIssue(
+                    header_row,
+                    _cell_text(cell),
+                    _("Columns “%(first)s” and “%(second)s” both mean %(column)s; keep one.")
+                    % {
+                        "first": names[column],
+                        "second": _cell_text(cell),
+                        "column": COLUMN_LABELS[column],
+                    },
+                )
+            )
+            continue
+        positions[column] = position
+        names[column] = _cell_text(cell)
+    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    if missing:
+        issues.append(
+            ImportIssue(
+                header_row,
+                "",
+                ngettext(
+                    "Missing required column: %(columns)s. The first row must name the columns.",
+                    "Missing required columns: %(columns)s. The first row must name the columns.",
+                    len(missing),
+                )
+                % {"columns": ", ".join(COLUMN_LABELS[c] for c in missing)},
+            )
+        )
+    if issues:
+        return empty, issues
+
+    width = len(header)
+    records = []
+    for index in range(header_index + 1, len(rows)):
+        cells = rows[index]
+        row = index + 1
+        record = {"row": row}
+        for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+            position = positions.get(column)
+            raw = cells[position] if position is not None and position < len(cells) else None
+            record[column] = raw
+        if not any(_cell_text(record[c]) for c in REQUIRED_COLUMNS):
+            continue  # a spacer row or a footnote
+        if any(_cell_text(c) for c in cells[width:]):
+            issues.append(
+                ImportIssue(
+                    row,
+                    "",
+                    _("This row has more cells than the header row; check for stray commas."),
+                )
+            )
+        records.append(record)
+    if not records:
+        return empty, [
+            ImportIssue(None, "", _("The file has a header row but no measurements below it."))
+        ]
+
+    frame = pd.DataFrame.from_records(records)
+    bad_rows: set[int] = {issue.row for issue in issues}
+    period_cache: dict[Any, datetime.date | str] = {}
+    codes, periods, values, percents = [], [], [], []
+    texts: dict[str, list[str]] = {c: [] for c in OPTIONAL_COLUMNS}
+    for record in frame.itertuples(index=False):
+        row = record.row
+        code = unicodedata.normalize("NFKC", _cell_text(record.indicator_code))
+        if not code:
+            issues.append(
+                ImportIssue(row, names["indicator_code"], _("The indicator code is missing."))
+            )
+            bad_rows.add(row)
+        elif len(code) > TEXT_LIMITS["indicator_code"]:
+            issues.append(
+                ImportIssue(row, names["indicator_code"], _("The indicator code is too long."))
+            )
+            bad_rows.add(row)
+        codes.append(code)
+
+        # Most files repeat a handful of months: parse each distinct cell once.
+        if record.period not in period_cache:
+            period_cache[record.period] = parse_period(record.period)
+        period = period_cache[record.period]
+        if isinstance(period, str):
+            issues.append(ImportIssue(row, names["period"], period))
+            bad_rows.add(row)
+            period = None
+        periods.append(period)
+
+        value = parse_value(record.value)
+        if isinstance(value, str):
+            issues.append(ImportIssue(row, names["value"], value))
+            bad_rows.add(row)
+            values.append(None)
+            percents.append(False)
+        else:
+            values.append(value[0])
+            percents.append(value[1])
+
+        for column in OPTIONAL_COLUMNS:
+            text = _cell_text(getattr(record, column))
+            if len(text) > TEXT_LIMITS[column]:
+                issues.append(
+                    ImportIssue(
+                        row,
+                        names[column],
+                        _("Too long: at most %(limit)s characters (this one has %(length)s).")
+                        % {"limit": TEXT_LIMITS[column], "length": len(text)},
+                    )
+                )
+                bad_rows.add(row)
+            texts[column].append(text)
+
+    frame = pd.DataFrame(
+        {
+            "row": frame["row"].astype(int),
+            "indicator_code": codes,
+            "period": periods,
+            "value": values,
+            "percent": percents,
+            **texts,
+        }
+    )
+
+    # The same indicator and month twice is refused even with equal values: one of the two rows
+    # is a mistake and we cannot tell which.
+    keyed = frame[(frame["indicator_code"] != "") & frame["period"].notna()]
+    duplicated = keyed.duplicated(["indicator_code", "period"], keep="first")
+    if duplicated.any():
+        first_rows = keyed.groupby(["indicator_code", "period"], sort=False)["row"].transform(
+            "first"
+        )
+        for row, code, period, first in zip(
+            keyed.loc[duplicated, "row"],
+            keyed.loc[duplicated, "indicator_code"],
+            keyed.loc[duplicated, "period"],
+            first_rows[duplicated],
+            strict=True,
+        ):
+            issues.append(
+                ImportIssue(
+                    int(row),
+                    names["period"],
+                    _(
+                        "Indicator %(code)s already has a value for %(month)s in row %(first)s; "
+                        "each indicator and month may appear only once."
+                    )
+                    % {"code": code, "month": f"{period:%Y-%m}", "first": int(first)},
+                )
+            )
+            bad_rows.add(int(row))
+
+    issues.sort(key=lambda issue: issue.row or 0)
+    frame = frame[~frame["row"].isin(bad_rows)].reset_index(drop=True)
+    # Header names as written in the file, so later errors name the column the user sees.
+    frame.attrs["columns"] = names
+    frame.attrs["data_rows"] = len(records)
+    return frame, issues
+
+
+def parse_period(raw: Any) -> datetime.date | str:
+    """The first day of the month a cell names, or the error message to show."""
+    if isinstance(raw, datetime.datetime | pd.Timestamp):
+        return datetime.date(raw.year, raw.month, 1)
+    if isinstance(raw, datetime.date):
+        return raw.replace(day=1)
+    text = unicodedata.normalize("NFKC", _cell_text(raw))
+    if not text:
+        return _("The month is missing.")
+    year = month = None
+    day = 1
+    if match := _MONTH_RE.match(text):
+        year, month = int(match[1]), int(match[2])
+    elif match := _DAY_RE.match(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif match := _CHINESE_MONTH_RE.match(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    if year is None:
+        return _("Cannot read the month “%(text)s”: write it as 2026-03 or 2026年3月.") % {
+            "text": text
+        }
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return _("“%(text)s” is not a valid month.") % {"text": text}
+    return datetime.date(year, month, 1)
+
+
+def parse_value(raw: Any) -> tuple[Decimal, bool] | str:
+    """The number a cell holds and whether it carried a % sign, or the error message to show."""
+    if isinstance(raw, bool):
+        return _("“%(text)s” is not a number.") % {"text": raw}
+    if isinstance(raw, int):
+        value, percent = Decimal(raw), False
+    elif isinstance(raw, float):
+        if raw != raw:
+            return _("The value is missing. Leave the row out if there is no figure for the month.")
+        if raw in (float("inf"), float("-inf")):
+            return _("“%(text)s” is not a number.") % {"text": raw}
+        # repr gives the shortest text that reads back as the same float: 0.1, not 0.1000000000000000055.
+        value, percent = Decimal(repr(raw)), False
+    else:
+        original = _cell_text(raw)
+        if not original:
+            return _("The value is missing. Leave the row out if there is no figure for the month.")
+        text = unicodedata.normalize("NFKC", original).replace("\u2212", "-").strip()
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1].rstrip()
+        match = _NUMBER_RE.match(text)
+        if not match or not (match["int"] or match["frac"]):
+            if text.lower() in _NO_DATA_MARKERS:
+                return _(
+                    "“%(text)s” is not a number. Leave the row out if there is no figure for the month."
+                ) % {"text": original}
+            if text.startswith("#"):
+                return _("“%(text)s” is a spreadsheet error, not a number.") % {"text": original}
+            return _("“%(text)s” is not a number.") % {"text": original}
+        try:
+            value = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            return _("“%(text)s” is not a number.") % {"text": original}
+    if not value.is_finite():
+        return _("“%(text)s” is not a number.") % {"text": raw}
+    value = value.quantize(VALUE_QUANTUM, rounding=ROUND_HALF_UP)
+    if abs(value) >= VALUE_LIMIT:
+        return _("The value is too large (at most 14 digits before the decimal point).")
+    return value, percent
