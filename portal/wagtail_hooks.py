@@ -15,6 +15,7 @@ from portal.permissions import register_policies
 
 register_policies()
 
+from portal import import_views  # noqa: E402
 from portal.actions import editable_departments  # noqa: E402
 from portal.models import Indicator, Status  # noqa: E402
 from portal.viewsets import PerformanceViewSetGroup  # noqa: E402
@@ -25,6 +26,20 @@ DASHBOARD_LIMIT = 10
 @hooks.register("register_admin_viewset")
 def register_performance_viewsets():
     return PerformanceViewSetGroup()
+
+
+# The measurement import screen: upload → preview → confirm (portal/import_views.py).
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return import_views.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return import_views.menu_item()
+
+
+hooks.register("register_log_actions", import_views.register_import_log_actions)
 
 
 def previous_month(today: datetime.date) -> datetime.date:
@@ -91,22 +106,3 @@ def add_department_work_panel(request, panels):
     # Accounts without a department (e.g. report writers) have nothing to report here.
     if departments.exists():
         panels.append(DepartmentWorkPanel(departments))
-
-
-# --- import (owned by import helper) ---
-# Temporary wiring of the measurement import screen until the coordinator merges it above.
-
-from portal import import_views  # noqa: E402
-
-
-@hooks.register("register_admin_urls")
-def register_import_urls():
-    return import_views.urlpatterns
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return import_views.menu_item()
-
-
-hooks.register("register_log_actions", import_views.register_import_log_actions)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,7 +27,6 @@ from portal.models import (
     Evaluation,
     Goal,
     Indicator,
-    Measurement,
     Status,
 )
 from portal.templatetags.portal_tags import month, num, pct, status_badge
@@ -40,114 +37,8 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 YEAR = 2026
 
 
-# --- stand-ins until portal.evaluation lands (the shared contract, simplified) ---------------
-
-
-def contract_indicator_series(indicator: Indicator) -> pd.DataFrame:
-    """A minimal implementation of the indicator_series contract, for this file's tests only."""
-    cycle = indicator.goal.cycle
-    values = {m.period: float(m.value) for m in Measurement.objects.filter(indicator=indicator)}
-    latest = (
-        Measurement.objects.filter(indicator__goal__cycle=cycle)
-        .order_by("-period")
-        .values_list("period", flat=True)
-        .first()
-    )
-    all_months = cycle.months()
-    months = [m for m in all_months if latest and m <= latest]
-    base, target = float(indicator.baseline or 0), float(indicator.target)
-    rows = []
-    for n, period in enumerate(months, start=1):
-        share = n / len(all_months)
-        value = values.get(period, math.nan)
-        progress = math.nan if math.isnan(value) else (value - base) / (target - base)
-        status = Status.NO_DATA if math.isnan(progress) else Status.GREEN
-        planned = base + (target - base) * share
-        rows.append((period, value, planned, progress, share, str(status)))
-    return pd.DataFrame(
-        rows, columns=["period", "value", "planned", "progress", "expected", "status"]
-    )
-
-
-def _stand_in_snapshots(cycle) -> None:
-    """Write snapshots shaped like recompute_cycle's when the calculation has not landed."""
-    indicators = list(Indicator.objects.filter(goal__cycle=cycle).select_related("goal"))
-    months = sorted(
-        set(
-            Measurement.objects.filter(indicator__goal__cycle=cycle).values_list(
-                "period", flat=True
-            )
-        )
-    )
-    for indicator in indicators:
-        latest = indicator.measurements.order_by("-period").first()
-        if latest:
-            indicator.latest_value, indicator.latest_period = latest.value, latest.period
-            indicator.progress = float(latest.value) / float(indicator.target)
-            indicator.status = Status.GREEN
-            indicator.save()
-    Goal.objects.filter(cycle=cycle).update(status=Status.GREEN)
-    departments = Department.objects.filter(goals__cycle=cycle).distinct()
-    for rank, department in enumerate(departments, start=1):
-        own = [i for i in indicators if i.goal.owner_id == department.pk]
-        for period in months:
-            items = [
-                {
-                    "code": i.code,
-                    "name": i.name,
-                    "weight": float(i.weight),
-                    "value": float(i.latest_value or 0),
-                    "period": period.strftime("%Y-%m"),
-                    "baseline": 0,
-                    "target": float(i.target),
-                    "direction": "higher",
-                    "progress": 0.5,
-                    "expected": 0.5,
-                    "achievement": 100.0,
-                    "status": "green",
-                    "points": round(80.0 / len(own), 2),
-                }
-                for i in own
-            ]
-            Evaluation.objects.create(
-                department=department,
-                cycle=cycle,
-                period=period,
-                goals_score=100.0,
-                total=80.0 + rank,
-                rank=rank,
-                grade="良好",
-                status=Status.GREEN,
-                breakdown={
-                    "weights": {"goals": 60.0, "satisfaction": 20.0, "qualitative": 20.0},
-                    "effective_weights": {"goals": 80.0, "satisfaction": 0, "qualitative": 20.0},
-                    "parts": {
-                        "goals": {
-                            "score": 100.0,
-                            "points": 80.0,
-                            "dimensions": {
-                                "output": {"score": 100.0, "weight": 2.0, "indicators": items}
-                            },
-                        },
-                        "qualitative": {"score": 85.0, "points": 17.0, "note": "工作扎实"},
-                    },
-                    "total": 80.0 + rank,
-                },
-            )
-
-
-@pytest.fixture(autouse=True)
-def _series_contract(monkeypatch):
-    if not hasattr(evaluation, "indicator_series"):
-        monkeypatch.setattr(
-            evaluation, "indicator_series", contract_indicator_series, raising=False
-        )
-
-
 def recompute(cycle) -> None:
     evaluation.recompute_cycle(cycle)
-    if not Evaluation.objects.filter(cycle=cycle).exists():
-        _stand_in_snapshots(cycle)
 
 
 def build_city(departments=2, indicators_per_goal=2, months=3, year=YEAR, start=0):
