@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Start/stop every server the test suite needs (PostgreSQL now; a search node joins later).
+# Start/stop every server the test suite needs (PostgreSQL and the OpenSearch node).
 #   scripts/services.sh start|stop|status [service...]
 # With SERVICES_STARTED_FILE set, `start` appends the services it actually started to that
 # file, so a caller can stop only those and leave alone servers that were already running
 # (someone else's test run on a shared development machine).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ALL_SERVICES=(postgresql)
+ALL_SERVICES=(postgresql opensearch)
 
 script_for() {
   case "$1" in
     postgresql) echo "$HERE/pg.sh" ;;
+    opensearch) echo "$HERE/opensearch.sh" ;;
     *) echo "services: unknown service '$1'" >&2; return 2 ;;
   esac
 }

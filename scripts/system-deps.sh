@@ -8,6 +8,14 @@ set -euo pipefail
 has_postgresql() { compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; }
 has_chromium() { [ -x /usr/bin/chromium ]; }
 has_gettext() { command -v msgfmt >/dev/null && command -v xgettext >/dev/null; }
+# The OpenSearch node (scripts/opensearch.sh) needs a JDK 17+ (javac for the launcher) and Maven.
+has_java() {
+  command -v javac >/dev/null || return 1
+  local major
+  major="$(javac -version 2>&1 | sed -E 's/^javac ([0-9]+).*/\1/')"
+  [ "${major:-0}" -ge 17 ] 2>/dev/null
+}
+has_maven() { command -v mvn >/dev/null; }
 
 packages=()
 for want in "$@"; do
@@ -15,6 +23,8 @@ for want in "$@"; do
     postgresql) has_postgresql || packages+=(postgresql) ;;
     chromium) has_chromium || packages+=(chromium) ;;
     gettext) has_gettext || packages+=(gettext) ;;
+    java) has_java || packages+=(openjdk-17-jdk-headless) ;;
+    maven) has_maven || packages+=(maven) ;;
     *) echo "system-deps: unknown requirement '$want'" >&2; exit 2 ;;
   esac
 done
