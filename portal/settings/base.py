@@ -134,6 +134,31 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WAGTAIL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "政府绩效公开平台")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Site search (search/). SEARCH_URL set: the engine backend on Elasticsearch 8/9 or OpenSearch 2.x
+# (SEARCH_ENGINE says which); unset: the embedded SQLite FTS5 backend in SEARCH_EMBEDDED_PATH.
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "opensearch")  # opensearch | elasticsearch
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
+# Seconds a visitor's search waits for the engine before the page shows a notice.
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "2"))
+SEARCH_EMBEDDED_PATH = Path(os.environ.get("SEARCH_EMBEDDED_PATH", BASE_DIR / "search.sqlite3"))
+if SEARCH_URL:
+    # Wagtail's own admin search moves to the same engine, in indices of its own. "opensearch3"
+    # is the backend written for opensearch-py 3's keyword-only API; it serves OpenSearch 2.x too.
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": {
+                "opensearch": "wagtail.search.backends.opensearch3",
+                "elasticsearch": "wagtail.search.backends.elasticsearch9",
+            }.get(SEARCH_ENGINE, "wagtail.search.backends.opensearch3"),
+            "URLS": [SEARCH_URL],
+            "INDEX_PREFIX": f"{SEARCH_INDEX_PREFIX}_wagtail_",
+            "TIMEOUT": 10,
+            "OPTIONS": {},
+            "INDEX_SETTINGS": {},
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "json", "docx", "txt"]
 
 # Imports: files larger than this are refused before parsing (the issue's 50 MB case).
