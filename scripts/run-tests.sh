@@ -25,6 +25,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 SERVICES_STARTED_FILE="$started_file" "$ROOT/scripts/services.sh" start || exit 1
+# The OpenSearch node is up: engine tests must run against it, never skip (tests/search).
+export SEARCH_ENGINE_REQUIRED=1
 
 failed=()
 step() {
