@@ -24,7 +24,18 @@ BUILD_DIR="${OPENSEARCH_BUILD_DIR:-$HOME/.cache/portal-engine-node}"
 JAR="$BUILD_DIR/engine-node-1.0.jar"
 CLASSPATH_FILE="$BUILD_DIR/classpath.txt"
 
-http_get() { curl -fsS --max-time "${2:-2}" "$URL$1" 2>/dev/null; }
+# GET a path of the node and print the body; fails when the node does not answer 2xx.
+http_get() {
+  if command -v curl >/dev/null; then
+    curl -fsS --max-time "${2:-2}" "$URL$1" 2>/dev/null
+  else
+    python3 - "$URL$1" "${2:-2}" 2>/dev/null <<'PY'
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2])) as reply:
+    sys.stdout.write(reply.read().decode())
+PY
+  fi
+}
 
 pid_alive() {
   [ -s "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
