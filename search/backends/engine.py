@@ -39,6 +39,7 @@ from search.backends.base import (
     SearchResults,
     SearchUnavailable,
 )
+from search.text import pinyin_text
 
 # Used only when search/synonyms.py cannot be read.
 DEFAULT_SYNONYMS = ("满意度, 满意率", "营商环境, 营商")
@@ -123,7 +124,17 @@ def build_index(name: str, synonyms: Iterable[str]) -> Index:
     mapping.field("date", "date")
     mapping.field("period", "keyword")
     mapping.field("keywords", "text", **zh_text())
-    mapping.field("pinyin", "text", analyzer=pinyin, search_analyzer=pinyin_search, norms=False)
+    # Pinyin is matched by prefix (gonga → gonganju); a whole word (gaj) ranks higher, so that
+    # 教育局 (jyj) is not drowned by 教育经费 (jyjf...).
+    pinyin_field = {
+        "analyzer": pinyin,
+        "search_analyzer": pinyin_search,
+        "norms": False,
+        "fields": {"exact": {"type": "text", "analyzer": pinyin_search, "norms": False}},
+    }
+    mapping.field("pinyin", "text", **pinyin_field)
+    # The title's own pinyin ranks 市公安局 itself above the many documents of its department.
+    mapping.field("title_pinyin", "text", **pinyin_field)
     mapping.field("extra", "object", enabled=False)
 
     index = Index(name)
@@ -160,9 +171,20 @@ def document_source(doc: SearchDocument) -> dict:
         "period": doc.period or None,
         "keywords": doc.keywords,
         "pinyin": doc.pinyin,
+        "title_pinyin": pinyin_text(*title_names(doc)),
         "extra": doc.extra or {},
     }
     return {key: value for key, value in source.items() if value is not None}
+
+
+def title_names(doc: SearchDocument) -> list[str]:
+    """The names a document *is* called by: its title, and the short name when that is the
+    document's own (a department) or part of its title."""
+    names = [doc.title]
+    short = doc.department_short
+    if short and (doc.type == "department" or short in doc.title):
+        names.append(short)
+    return names
 
 
 def clean_text(text: str) -> str:
@@ -200,7 +222,14 @@ def text_query(text: str) -> Q:
     compact = text.replace(" ", "").lower()
     if compact.isascii() and compact.isalpha():
         # Pinyin: full (gonganju) or initials (gaj), typed with or without spaces.
-        clauses.append(Q("match", pinyin={"query": compact, "boost": 3}))
+        clauses.append(
+            Q(
+                "multi_match",
+                query=compact,
+                fields=["pinyin^2", "pinyin.exact^3", "title_pinyin^3", "title_pinyin.exact^6"],
+                type="most_fields",
+            )
+        )
         if compact != text.lower():
             clauses.append(Q("match", pinyin={"query": text, "operator": "and", "boost": 2}))
     if len(text) == 1 and _CJK_RE.match(text):
@@ -251,7 +280,7 @@ def build_search(query: SearchQuery, index: str = "") -> Search:
     )
     search = search.highlight("body", no_match_size=160)
     search = search.highlight("title", number_of_fragments=0)
-    search = search.source(excludes=["body", "pinyin", "keywords"])
+    search = search.source(excludes=["body", "pinyin", "title_pinyin", "keywords"])
     search = search.extra(track_total_hits=True)
     start = (page - 1) * per_page
     return search[start : start + per_page]

@@ -84,10 +84,15 @@ def test_pinyin_full_and_initials_find_a_department(backend):
         [
             doc(1, "青川市公安局", type="department", department_short="公安局"),
             doc(2, "青川市教育局", type="department", department_short="教育局"),
+            # The department's own documents carry its pinyin too, but rank below it.
+            doc(3, "刑事案件破案率", type="indicator", department_short="公安局"),
+            doc(4, "命案现案破案率", type="indicator", department_short="公安局"),
         ]
     )
     for typed in ("gaj", "gonganju", "GongAn", "gong an ju"):
         assert ids(backend.search(SearchQuery(text=typed)))[0] == "department:1", typed
+    found = ids(backend.search(SearchQuery(text="gaj")))
+    assert found[0] == "department:1" and set(found[1:]) == {"indicator:3", "indicator:4"}
     assert ids(backend.search(SearchQuery(text="jyj"))) == ["department:2"]
 
 
