@@ -32,6 +32,7 @@ from portal.models import (
     Status,
 )
 from portal.scoring import score_departments
+from portal.signals import cycle_recomputed
 from portal.status import judge_frame, roll_up, status_series
 
 INDICATOR_FIELDS = [
@@ -267,6 +268,7 @@ def recompute_cycle(cycle: Cycle, *, today: datetime.date | None = None) -> Reco
         # after the other: the second reads the first's figures and never inserts duplicates.
         list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk"))
         result = _recompute_locked(cycle, today or timezone.localdate())
+        cycle_recomputed.send(sender=Cycle, cycle=cycle)
     result.seconds = time.perf_counter() - started
     return result
 

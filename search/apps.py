@@ -8,3 +8,12 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "portal_search"
     verbose_name = _("Search")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from search import (
+            documents,  # noqa: F401  (registers the domain's sources)
+            signal_handlers,
+        )
+
+        signal_handlers.connect()

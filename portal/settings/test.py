@@ -1,6 +1,7 @@
 """The test suite: PostgreSQL (DATABASE_URL, set by `make test`), an in-process cache."""
 
 import os
+import tempfile
 
 import dj_database_url
 
@@ -23,3 +24,8 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_por
 # move the site or Wagtail's admin search onto an engine.
 SEARCH_URL = ""
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Saves in transactional tests (live server, demo loader) index into the embedded backend: keep
+# its file out of the working tree, one per test database.
+SEARCH_EMBEDDED_PATH = os.path.join(
+    tempfile.gettempdir(), f"portal-search-{DATABASES['default']['TEST']['NAME']}.sqlite3"
+)

@@ -1,0 +1,693 @@
+"""The embedded backend: SQLite FTS5 in its own file, for the demo and small sites.
+
+Independent of the Django database (it works the same when Django runs on PostgreSQL); the file
+is ``settings.SEARCH_EMBEDDED_PATH``. Text is indexed as jieba words plus character bigrams
+(``search/text.py``), because FTS5's own tokenizers do not split Chinese. Ranking is FTS5's bm25
+with the title weighted highest; snippets are cut and highlighted in Python from the stored text.
+
+A rebuild writes a new *generation* of tables beside the live one and switches a pointer in one
+transaction, so search keeps answering during the rebuild; updates made meanwhile are journalled
+and copied into the new generation before the switch. WAL mode lets searches run while a writer
+writes (several worker processes share the file).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+
+from search.backends.base import (
+    FACETS,
+    SearchBackend,
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    SearchUnavailable,
+)
+from search.highlight import highlight_pattern, make_snippet
+from search.text import (
+    bigrams,
+    full_pinyin,
+    index_text,
+    is_cjk,
+    normalise,
+    query_terms,
+    query_words,
+    runs,
+    search_words,
+)
+
+BATCH = 2000
+# Column weights for bm25, in the column order of the fts table: a match in the title counts
+# most, then the department, the keywords and pinyin, then the body text.
+COLUMNS = ("title", "department", "body", "keywords", "pinyin")
+WEIGHTS = (8.0, 3.0, 1.0, 2.0, 2.0)
+# Departments, goals and indicators answer a question better than one month's figure of them.
+TYPE_BOOST = {"department": 3.0, "goal": 2.0, "indicator": 2.0, "result": 1.0}
+DEFAULT_BOOST = 1.5
+
+DOC_FIELDS = (
+    "id, type, title, body, url, department_id, department, department_short, year, "
+    "dimension, status, date, period, extra, boost"
+)
+DOC_SELECT = ", ".join(f"d.{name.strip()}" for name in DOC_FIELDS.split(","))
+FACET_COLUMNS = {
+    "type": "type",
+    "department": "department_id",
+    "year": "year",
+    "dimension": "dimension",
+    "status": "status",
+}
+
+
+def default_path() -> str:
+    return str(
+        getattr(settings, "SEARCH_EMBEDDED_PATH", None) or settings.BASE_DIR / "search.sqlite3"
+    )
+
+
+def _quote(token: str) -> str:
+    # Tokens are made only of letters, digits and CJK characters (search.text.TOKEN_RUN), so
+    # they never contain a quote; doubling is belt and braces for FTS5's string syntax.
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _phrase(run: str) -> str:
+    """An FTS5 expression for a Chinese run: its bigrams as a phrase (one char: a prefix)."""
+    if len(run) == 1:
+        return _quote(run) + "*"
+    return _quote(" ".join(bigrams(run)))
+
+
+def _cjk_expression(run: str) -> str:
+    if len(run) == 1:
+        return _phrase(run)
+    alternatives = [_phrase(run)]
+    if len(run) > 2:
+        alternatives.append(_quote(run))  # the whole word as jieba cut it ranks higher
+    words = [w for w in query_words(run) if len(w) >= 2 and is_cjk(w)]
+    if len(words) > 1:
+        # 公安局满意度 also finds 公安局's 群众安全感满意度: every word, not only the whole run.
+        alternatives.append("(" + " AND ".join(_phrase(w) for w in words) + ")")
+    return "(" + " OR ".join(alternatives) + ")"
+
+
+def _term_expression(term: str) -> str:
+    parts = []
+    for run in runs(term):
+        parts.append(_cjk_expression(run) if is_cjk(run) else _quote(run) + "*")
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def match_expression(text: str, groups: list[tuple[str, ...]]) -> str | None:
+    """The FTS5 MATCH expression for a query: every term must match (one of its synonyms).
+
+    None when the text is blank (match everything); "" when it has nothing matchable in it
+    (only punctuation: match nothing).
+    """
+    from search.synonyms import expand
+
+    if not (text or "").strip():
+        return None
+    expressions = []
+    for term in query_terms(text):
+        variants = [e for e in (_term_expression(v) for v in expand(term, groups)) if e]
+        if variants:
+            expressions.append(variants[0] if len(variants) == 1 else f"({' OR '.join(variants)})")
+    return " AND ".join(expressions)
+
+
+def _doc_row(doc: SearchDocument) -> tuple:
+    return (
+        doc.id,
+        doc.type,
+        doc.title,
+        doc.body or "",
+        doc.url,
+        doc.department_id,
+        doc.department or "",
+        doc.department_short or "",
+        doc.year,
+        doc.dimension or "",
+        doc.status or "",
+        doc.date.isoformat() if doc.date else None,
+        doc.period or "",
+        json.dumps(doc.extra or {}, ensure_ascii=False, default=str),
+        TYPE_BOOST.get(doc.type, DEFAULT_BOOST),
+    )
+
+
+def _fts_row(doc: SearchDocument) -> tuple:
+    return (
+        index_text(doc.title),
+        index_text(" ".join(filter(None, [doc.department, doc.department_short]))),
+        index_text(doc.body or ""),
+        index_text(doc.keywords or ""),
+        normalise(doc.pinyin or ""),
+    )
+
+
+def _vocabulary(doc: SearchDocument) -> list[str]:
+    """Words a spelling suggestion may offer: titles' words and department names."""
+    words = [doc.department, doc.department_short]
+    if len(doc.title) <= 12:
+        words.append(doc.title)
+    words.extend(w for w in search_words(doc.title) if len(w) >= 2 and is_cjk(w))
+    return [w for w in words if w]
+
+
+class EmbeddedBackend(SearchBackend):
+    """SQLite FTS5 over jieba words and bigrams, in a file of its own."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        path: str | None = None,
+        *,
+        synonyms: Callable[[], list[tuple[str, ...]]] | None = None,
+    ):
+        self.path = str(path or default_path())
+        if synonyms is None:
+            from search.synonyms import synonym_groups
+
+            synonyms = synonym_groups
+        self._synonyms = synonyms
+        self._local = threading.local()
+        self._vocab_cache: tuple | None = None
+
+    # ---- connection and schema ------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        try:
+            conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            conn.execute("CREATE TABLE IF NOT EXISTS touched (id TEXT PRIMARY KEY)")
+            if self._meta(conn, "live") is None:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if self._meta(conn, "live") is None:
+                        self._create_generation(conn, 1)
+                        self._set_meta(conn, "live", "1")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise SearchUnavailable(f"embedded search index {self.path}: {exc}") from exc
+        self._local.conn = conn
+        return conn
+
+    def _run(self, work):
+        """Run ``work(conn)``; any SQLite failure is SearchUnavailable (and reconnects next time)."""
+        conn = self._connect()
+        try:
+            return work(conn)
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            self.close()
+            raise SearchUnavailable(f"embedded search index {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    @staticmethod
+    def _meta(conn, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_meta(conn, key: str, value: str | None) -> None:
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _live(self, conn) -> int:
+        return int(self._meta(conn, "live") or 1)
+
+    @staticmethod
+    def _create_generation(conn, g: int) -> None:
+        conn.execute(
+            f"""CREATE TABLE docs_{g} (
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+                title TEXT NOT NULL, body TEXT NOT NULL, url TEXT NOT NULL,
+                department_id INTEGER, department TEXT NOT NULL, department_short TEXT NOT NULL,
+                year INTEGER, dimension TEXT NOT NULL, status TEXT NOT NULL, date TEXT,
+                period TEXT NOT NULL, extra TEXT NOT NULL, boost REAL NOT NULL)"""
+        )
+        conn.execute(
+            f"CREATE VIRTUAL TABLE fts_{g} USING fts5({', '.join(COLUMNS)}, "
+            "tokenize='unicode61 remove_diacritics 2', prefix='1 2')"
+        )
+        conn.execute(
+            f"CREATE TABLE vocab_{g} (term TEXT PRIMARY KEY, pinyin TEXT NOT NULL, "
+            "freq INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        conn.execute(f"CREATE INDEX vocab_{g}_pinyin ON vocab_{g} (pinyin)")
+
+    @staticmethod
+    def _drop_generation(conn, g: int) -> None:
+        for table in (f"fts_{g}", f"docs_{g}", f"vocab_{g}"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+    @staticmethod
+    def _generations(conn) -> set[int]:
+        names = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'docs_%'"
+        ).fetchall()
+        return {int(n[0][5:]) for n in names if n[0][5:].isdigit()}
+
+    # ---- writing ----------------------------------------------------------------------
+
+    @staticmethod
+    def _delete_ids(conn, g: int, ids: list[str]) -> None:
+        for doc_id in ids:
+            row = conn.execute(f"SELECT rowid FROM docs_{g} WHERE id = ?", (doc_id,)).fetchone()
+            if row:
+                conn.execute(f"DELETE FROM fts_{g} WHERE rowid = ?", (row[0],))
+                conn.execute(f"DELETE FROM docs_{g} WHERE rowid = ?", (row[0],))
+
+    def _add_vocabulary(self, conn, g: int, counts: Counter) -> None:
+        conn.executemany(
+            f"INSERT INTO vocab_{g} (term, pinyin, freq) VALUES (?, ?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET freq = freq + excluded.freq",
+            [(term, full_pinyin(term), n) for term, n in counts.items()],
+        )
+
+    def index_documents(self, documents: Iterable[SearchDocument]) -> int:
+        docs = list({d.id: d for d in documents}.values())
+        if not docs:
+            return 0
+
+        def work(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            g = self._live(conn)
+            self._delete_ids(conn, g, [d.id for d in docs])
+            vocab: Counter = Counter()
+            for doc in docs:
+                cursor = conn.execute(
+                    f"INSERT INTO docs_{g} ({DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
+                    _doc_row(doc),
+                )
+                conn.execute(
+                    f"INSERT INTO fts_{g} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (cursor.lastrowid, *_fts_row(doc)),
+                )
+                vocab.update(_vocabulary(doc))
+            self._add_vocabulary(conn, g, vocab)
+            self._journal(conn, [d.id for d in docs])
+            conn.execute("COMMIT")
+            return len(docs)
+
+        return self._run(work)
+
+    def delete_documents(self, ids: Iterable[str]) -> None:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+
+        def work(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            self._delete_ids(conn, self._live(conn), ids)
+            self._journal(conn, ids)
+            conn.execute("COMMIT")
+
+        self._run(work)
+
+    def _journal(self, conn, ids: list[str]) -> None:
+        # While a rebuild runs, remember what changed so it is copied into the new generation.
+        if self._meta(conn, "building") is not None:
+            conn.executemany("INSERT OR IGNORE INTO touched (id) VALUES (?)", [(i,) for i in ids])
+
+    def rebuild(
+        self,
+        documents: Iterable[SearchDocument],
+        total: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        conn = self._connect()
+
+        def start(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            live = self._live(conn)
+            for g in self._generations(conn) - {live}:
+                self._drop_generation(conn, g)  # left by a rebuild that did not finish
+            new = max(self._generations(conn) | {live}) + 1
+            self._create_generation(conn, new)
+            self._set_meta(conn, "building", str(new))
+            conn.execute("DELETE FROM touched")
+            conn.execute("COMMIT")
+            return new
+
+        new = self._run(start)
+        written = 0
+        try:
+            vocab: Counter = Counter()
+            batch: list[SearchDocument] = []
+
+            def flush(conn):
+                conn.execute("BEGIN IMMEDIATE")
+                first = written + 1
+                conn.executemany(
+                    f"INSERT INTO docs_{new} (rowid, {DOC_FIELDS}) VALUES ({', '.join('?' * 16)})",
+                    [(first + i, *_doc_row(d)) for i, d in enumerate(batch)],
+                )
+                conn.executemany(
+                    f"INSERT INTO fts_{new} (rowid, {', '.join(COLUMNS)}) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(first + i, *_fts_row(d)) for i, d in enumerate(batch)],
+                )
+                conn.execute("COMMIT")
+
+            seen: set[str] = set()
+            for doc in documents:
+                if doc.id in seen:
+                    continue
+                seen.add(doc.id)
+                batch.append(doc)
+                vocab.update(_vocabulary(doc))
+                if len(batch) >= BATCH:
+                    self._run(flush)
+                    written += len(batch)
+                    batch = []
+                    if progress:
+                        progress(written)
+            if batch:
+                self._run(flush)
+                written += len(batch)
+                if progress:
+                    progress(written)
+
+            def finish(conn):
+                conn.execute("BEGIN IMMEDIATE")
+                self._add_vocabulary(conn, new, vocab)
+                conn.execute(f"INSERT INTO fts_{new} (fts_{new}) VALUES ('optimize')")
+                conn.execute("COMMIT")
+                # The switch: copy what changed meanwhile from the live generation, then point
+                # searches at the new one, all under one write lock.
+                conn.execute("BEGIN IMMEDIATE")
+                live = self._live(conn)
+                changed = [r[0] for r in conn.execute("SELECT id FROM touched").fetchall()]
+                self._delete_ids(conn, new, changed)
+                for doc_id in changed:
+                    row = conn.execute(
+                        f"SELECT rowid, {DOC_FIELDS} FROM docs_{live} WHERE id = ?", (doc_id,)
+                    ).fetchone()
+                    if row is None:
+                        continue
+                    cursor = conn.execute(
+                        f"INSERT INTO docs_{new} ({DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
+                        row[1:],
+                    )
+                    conn.execute(
+                        f"INSERT INTO fts_{new} (rowid, {', '.join(COLUMNS)}) "
+                        f"SELECT ?, {', '.join(COLUMNS)} FROM fts_{live} WHERE rowid = ?",
+                        (cursor.lastrowid, row[0]),
+                    )
+                self._set_meta(conn, "live", str(new))
+                self._set_meta(conn, "building", None)
+                conn.execute("DELETE FROM touched")
+                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                self._drop_generation(conn, live)
+                conn.execute("COMMIT")
+
+            self._run(finish)
+        except BaseException:
+            try:
+
+                def abandon(conn):
+                    conn.execute("BEGIN IMMEDIATE")
+                    if self._meta(conn, "building") == str(new):
+                        self._set_meta(conn, "building", None)
+                    if self._live(conn) != new:
+                        self._drop_generation(conn, new)
+                    conn.execute("COMMIT")
+
+                self._run(abandon)
+            except SearchUnavailable:
+                pass
+            raise
+        self._vocab_cache = None
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        return written
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self._run(
+            lambda conn: conn.execute(f"SELECT count(*) FROM docs_{self._live(conn)}").fetchone()[0]
+        )
+
+    def ping(self) -> bool:
+        try:
+            self.count()
+        except SearchUnavailable:
+            return False
+        return True
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        groups = self._synonyms()
+        match = match_expression(query.text, groups)
+
+        def work(conn):
+            conn.execute("BEGIN")
+            try:
+                return self._search(conn, query, match, groups)
+            finally:
+                conn.execute("COMMIT")
+
+        return self._run(work)
+
+    def _search(self, conn, query: SearchQuery, match: str | None, groups) -> SearchResults:
+        g = self._live(conn)
+        page = max(1, query.page)
+        empty = SearchResults(
+            hits=[], total=0, facets={f: [] for f in FACETS}, page=page, per_page=query.per_page
+        )
+        if match == "":
+            return empty
+        if match is None:
+            source, params = f"docs_{g} d", []
+            base = ["1 = 1"]
+            score = "-d.boost"
+        else:
+            source = f"fts_{g} JOIN docs_{g} d ON d.rowid = fts_{g}.rowid"
+            params = [match]
+            base = [f"fts_{g} MATCH ?"]
+            score = f"bm25(fts_{g}, {', '.join(map(str, WEIGHTS))}) * d.boost"
+        if query.year_from is not None:
+            base.append("d.year >= ?")
+            params.append(query.year_from)
+        if query.year_to is not None:
+            base.append("d.year <= ?")
+            params.append(query.year_to)
+
+        combos = conn.execute(
+            f"SELECT d.type, d.department_id, d.year, d.dimension, d.status, count(*) "
+            f"FROM {source} WHERE {' AND '.join(base)} GROUP BY 1, 2, 3, 4, 5",
+            params,
+        ).fetchall()
+        selected = {
+            "type": {str(v) for v in query.types},
+            "department": {str(v) for v in query.departments},
+            "year": {str(v) for v in query.years},
+            "dimension": {str(v) for v in query.dimensions},
+            "status": {str(v) for v in query.statuses},
+        }
+        facets, total = _facet_counts(combos, selected)
+
+        filters, filter_params = list(base), list(params)
+        for facet, values in selected.items():
+            if values:
+                filters.append(f"d.{FACET_COLUMNS[facet]} IN ({', '.join('?' * len(values))})")
+                filter_params.extend(
+                    int(v) if facet in ("department", "year") else v for v in sorted(values)
+                )
+        if query.sort == "date":
+            order = f"d.date IS NULL, d.date DESC, {score}, d.rowid"
+        else:
+            order = f"{score}, d.date IS NULL, d.date DESC, d.rowid"
+        order_params = []
+        if match and query.sort != "date":
+            exact = match_expression(query.text, [])
+            if exact and exact != match:
+                # What the visitor typed ranks above what only a synonym of it matched.
+                order = (
+                    f"d.rowid IN (SELECT rowid FROM fts_{g} WHERE fts_{g} MATCH ?) DESC, {order}"
+                )
+                order_params.append(exact)
+        offset = (page - 1) * query.per_page
+        rows = []
+        if offset < total:
+            rows = conn.execute(
+                f"SELECT {DOC_SELECT}, {score} FROM {source} WHERE {' AND '.join(filters)} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
+                [*filter_params, *order_params, query.per_page, offset],
+            ).fetchall()
+        pattern = highlight_pattern(query.text, groups) if match else None
+        hits = [_hit(row, pattern) for row in rows]
+        suggestion = ""
+        if total == 0 and match:
+            suggestion = self._suggest(conn, g, query.text, groups)
+        return SearchResults(
+            hits=hits,
+            total=total,
+            facets=facets,
+            page=page,
+            per_page=query.per_page,
+            suggestion=suggestion,
+        )
+
+    # ---- spelling suggestions -------------------------------------------------------
+
+    def _vocabulary(self, conn, g: int):
+        size = conn.execute(f"SELECT count(*), max(freq) FROM vocab_{g}").fetchone()
+        key = (g, size)
+        if self._vocab_cache is None or self._vocab_cache[0] != key:
+            rows = conn.execute(f"SELECT term, pinyin, freq FROM vocab_{g}").fetchall()
+            by_pinyin: dict[str, tuple[str, int]] = {}
+            for term, pinyin, freq in rows:
+                best = by_pinyin.get(pinyin)
+                if best is None or freq > best[1]:
+                    by_pinyin[pinyin] = (term, freq)
+            terms = {term: freq for term, _p, freq in rows}
+            self._vocab_cache = (key, by_pinyin, terms)
+        return self._vocab_cache[1], self._vocab_cache[2]
+
+    def _has_match(self, conn, g: int, text: str, groups) -> bool:
+        match = match_expression(text, groups)
+        if not match:
+            return False
+        return (
+            conn.execute(f"SELECT 1 FROM fts_{g} WHERE fts_{g} MATCH ? LIMIT 1", [match]).fetchone()
+            is not None
+        )
+
+    def _suggest(self, conn, g: int, text: str, groups) -> str:
+        """A close alternative that has results: same pinyin (同音字), else the nearest spelling."""
+        by_pinyin, terms = self._vocabulary(conn, g)
+        if not by_pinyin:
+            return ""
+        corrected = []
+        changed = False
+        for term in query_terms(text)[:4]:
+            if self._has_match(conn, g, term, groups):
+                corrected.append(term)
+                continue
+            candidate = self._closest(term, by_pinyin, terms)
+            if candidate and candidate != term:
+                corrected.append(candidate)
+                changed = True
+            else:
+                corrected.append(term)
+        if not changed:
+            return ""
+        suggestion = " ".join(corrected)
+        return suggestion if self._has_match(conn, g, suggestion, groups) else ""
+
+    @staticmethod
+    def _closest(term: str, by_pinyin: dict, terms: dict) -> str:
+        key = full_pinyin(term)
+        if key in by_pinyin:
+            return by_pinyin[key][0]
+        close = difflib.get_close_matches(key, list(by_pinyin), n=3, cutoff=0.75)
+        if close:
+            return max((by_pinyin[c] for c in close), key=lambda tf: tf[1])[0]
+        if any(is_cjk(r) for r in runs(term)):
+            close = difflib.get_close_matches(term, list(terms), n=1, cutoff=0.6)
+            if close:
+                return close[0]
+        return ""
+
+
+def _facet_counts(combos, selected) -> tuple[dict[str, list[tuple[str, int]]], int]:
+    """Counts per facet value over the match and the *other* facets' filters; the total."""
+    counters = {facet: Counter() for facet in FACETS}
+    total = 0
+    for type_, department_id, year, dimension, status, n in combos:
+        values = {
+            "type": type_,
+            "department": "" if department_id is None else str(department_id),
+            "year": "" if year is None else str(year),
+            "dimension": dimension or "",
+            "status": status or "",
+        }
+        failing = [f for f in FACETS if selected[f] and values[f] not in selected[f]]
+        if not failing:
+            total += n
+        for facet in FACETS:
+            if values[facet] and (not failing or failing == [facet]):
+                counters[facet][values[facet]] += n
+    facets = {
+        facet: sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))
+        for facet, counter in counters.items()
+    }
+    return facets, total
+
+
+def _hit(row, pattern) -> SearchHit:
+    (
+        doc_id,
+        type_,
+        title,
+        body,
+        url,
+        _department_id,
+        department,
+        _short,
+        year,
+        dimension,
+        status,
+        date,
+        period,
+        extra,
+        _boost,
+        score,
+    ) = row
+    return SearchHit(
+        id=doc_id,
+        type=type_,
+        title=title,
+        url=url,
+        snippet=make_snippet(body, title, pattern),
+        department=department,
+        year=year,
+        period=period,
+        date=datetime.date.fromisoformat(date) if date else None,
+        dimension=dimension,
+        status=status,
+        score=-float(score or 0),
+        extra=json.loads(extra) if extra else {},
+    )
