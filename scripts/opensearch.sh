@@ -4,7 +4,7 @@
 # The node is built from Maven Central artifacts by search/engine_node (a small launcher over
 # org.opensearch:opensearch + transport-netty4-client + analysis-common on Java 17): no
 # distribution download, no security plugin. Data and logs live in /tmp/portal-opensearch and
-# hold nothing worth keeping. The first build fetches the jars into ~/.m2; later builds are
+# hold nothing worth keeping: each start begins with no index. The first build fetches the jars into ~/.m2; later builds are
 # offline.
 set -euo pipefail
 cmd="${1:-start}"
@@ -79,9 +79,10 @@ start() {
     exit 1
   fi
   build
+  # A fresh node every time: indices left by a killed test run must not pile up. A node killed
+  # hard leaves a pid file; a dead pid is harmless, a live one was handled above.
+  rm -rf "$HOME_DIR/data" "$PID_FILE"
   mkdir -p "$HOME_DIR"
-  # A node killed hard leaves a pid file; a dead pid is harmless, a live one was handled above.
-  rm -f "$PID_FILE"
   local started_at=$SECONDS
   # setsid: the node must not die with the shell that started it (make, a CI step).
   setsid java -Xms512m -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
