@@ -4,8 +4,8 @@
 # The node is built from Maven Central artifacts by search/engine_node (a small launcher over
 # org.opensearch:opensearch + transport-netty4-client + analysis-common on Java 17): no
 # distribution download, no security plugin. Data and logs live in /tmp/portal-opensearch and
-# hold nothing worth keeping: each start begins with no index. The first build fetches the jars into ~/.m2; later builds are
-# offline.
+# hold nothing worth keeping: each start begins with no index. The first build fetches the jars
+# into ~/.m2; later builds are offline.
 set -euo pipefail
 cmd="${1:-start}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
