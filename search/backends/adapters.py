@@ -119,6 +119,9 @@ class EngineAdapter:
             ignore_status=(404,) if ignore_missing else (),
             raise_on_error=False,
         )
+        if ignore_missing:
+            # Deleting what is not indexed is fine (the contract says so).
+            errors = [e for e in errors if not (e.get("delete") or {}).get("status") == 404]
         if errors:
             raise SearchUnavailable(f"{self.kind} rejected {len(errors)} actions: {errors[:3]}")
         return ok
