@@ -5,7 +5,7 @@
 #
 # Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1, BENCH_KEEP_DATA=1,
 # BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1,
-# BENCH_REDIS=1 (a private redis-server as the shared cache, as in production).
+# BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -166,13 +166,16 @@ if [ ! -f "$STAMP_FILE" ] || ! has_data; then
   echo "Loaded in $(($(date +%s) - started)) s"
 fi
 
-# ---- optional: Redis as the shared cache, as in production (BENCH_REDIS=1) ----------------
-if [ "${BENCH_REDIS:-0}" = 1 ] && [ -z "${REDIS_URL:-}" ]; then
+# ---- Redis as the shared cache, as in production (BENCH_REDIS=0: the database cache) -------
+if [ "${BENCH_REDIS:-1}" = 1 ] && [ -z "${REDIS_URL:-}" ]; then
   if ! command -v redis-server >/dev/null; then
     log "Installing redis-server (Debian package)"
     SUDO=()
     [ "$(id -u)" = "0" ] || SUDO=(sudo)
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null 2>&1 || {
+      "${SUDO[@]}" apt-get update -qq
+      "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    }
   fi
   redis_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # A private, memory-only server on loopback; stopped with gunicorn by the exit trap.

@@ -54,10 +54,13 @@ def cached_public_page(view):
             or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0
         ):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        # CachedPageMiddleware has looked already when it ran: a miss there is a miss here.
+        key = getattr(request, "_portal_page_key", None)
+        if key is None:
+            key = _page_key(request)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
@@ -68,3 +71,29 @@ def cached_public_page(view):
         return response
 
     return wrapper
+
+
+class CachedPageMiddleware:
+    """Answer a cached public page before URL routing and Wagtail's site and page lookup.
+
+    Only responses that ``cached_public_page`` stored are ever found, under the same key, so
+    this serves nothing a view would not have served from the cache itself; it only skips the
+    routing and page-tree queries in front of the view (a cached home page costs no query).
+    It sits last in MIDDLEWARE so every other middleware still handles the response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "GET"
+            and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+            and not request.user.is_authenticated
+        ):
+            key = _page_key(request)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+            request._portal_page_key = key
+        return self.get_response(request)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal import cache as portal_cache
@@ -355,6 +356,29 @@ def _cycle_of(indicator: Indicator) -> Cycle:
     return Cycle.objects.get(goals__indicators=indicator.pk)
 
 
+def _cycle_as_of(cycle: Cycle, months: list[datetime.date]) -> datetime.date | None:
+    """The cycle's latest data month, in one query: as of the last recompute (one entry of
+    the evaluations' index), else the newest measurement of the cycle (a scan of the year's
+    figures, which COALESCE only runs when there is no evaluation yet)."""
+    evaluated = (
+        Evaluation.objects.filter(cycle=OuterRef("pk")).order_by("-period").values("period")[:1]
+    )
+    measured = (
+        _cycle_measurements(cycle, months)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(latest=Max("period"))
+        .values("latest")
+    )
+    return (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(as_of=Coalesce(Subquery(evaluated), Subquery(measured)))
+        .values_list("as_of", flat=True)
+        .first()
+    )
+
+
 def indicator_series(indicator: Indicator) -> pd.DataFrame:
     """One row per month of the indicator's cycle up to the cycle's as-of month.
 
@@ -369,7 +393,10 @@ def indicator_series(indicator: Indicator) -> pd.DataFrame:
             indicator=indicator, period__gte=months[0], period__lte=months[-1]
         ).values_list("period", "value")
     )
-    as_of = _cycle_measurements(cycle, months).aggregate(as_of=Max("period"))["as_of"]
+    as_of = _cycle_as_of(cycle, months)
+    if values:
+        # This indicator's own newest figure counts even before the next recompute.
+        as_of = max(as_of or months[0], max(values))
     green, yellow = _thresholds(cycle)
     return status_series(
         pd.Series({period: float(value) for period, value in values.items()}, dtype=float),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -92,9 +92,14 @@ def choose_cycle(request) -> CycleChoice:
     A malformed or unknown year is ignored with a notice rather than an error page, because
     a bad query string must never break the page (DESIGN.md: bad input gets a clear message).
     """
+    # A subquery per cycle reads one entry of the (cycle, period, rank) index, where a Max()
+    # over the join would scan every evaluation of every year.
+    latest = (
+        Evaluation.objects.filter(cycle=OuterRef("pk")).order_by("-period").values("period")[:1]
+    )
     cycles = list(
         Cycle.objects.filter(published=True)
-        .annotate(latest_month=Max("evaluations__period"))
+        .annotate(latest_month=Subquery(latest))
         .order_by("-year")
     )
     notices = []
@@ -152,6 +157,7 @@ def home_context(request) -> dict:
         evaluations = list(
             Evaluation.objects.filter(cycle=cycle, period=choice.latest_month)
             .select_related("department")
+            .defer("breakdown")
             .order_by("rank", "department__sort_order", "department__name")
         )
     data_month = Indicator.objects.filter(goal__cycle=cycle).aggregate(m=Max("latest_period"))["m"]
@@ -184,7 +190,9 @@ def department_index(request):
     if choice.latest_month:
         evaluations = {
             e.department_id: e
-            for e in Evaluation.objects.filter(cycle=choice.cycle, period=choice.latest_month)
+            for e in Evaluation.objects.filter(
+                cycle=choice.cycle, period=choice.latest_month
+            ).defer("breakdown")
         }
     groups = []
     for value, label in Department.Category.choices:
@@ -291,10 +299,16 @@ def department_detail(request, slug):
     cycle = choice.cycle
     roots, own_indicators, evaluation, monthly, rows = [], [], None, [], []
     if cycle is not None:
+        # The co-operated goals' ids come first, as a list: with a subquery the planner
+        # guessed half the goals matched and hashed the whole table to join the parents.
+        co_goal_ids = list(
+            Goal.co_departments.through.objects.filter(
+                department=department, goal__cycle=cycle
+            ).values_list("goal_id", flat=True)
+        )
         goals = list(
             Goal.objects.filter(cycle=cycle)
-            .filter(Q(owner=department) | Q(co_departments=department))
-            .distinct()
+            .filter(Q(owner=department) | Q(pk__in=co_goal_ids))
             .select_related(
                 "owner", "parent", "parent__owner", "parent__parent", "parent__parent__owner"
             )
@@ -316,16 +330,23 @@ def department_detail(request, slug):
 
         attach(roots)
         own_indicators = [i for i in indicators if i.goal.owner_id == department.pk]
-        monthly = [
-            e
-            for e in Evaluation.objects.filter(department=department, cycle=cycle).order_by(
-                "period"
-            )
-        ]
+        # The month-by-month table needs no breakdown: each one is a JSON document listing
+        # every indicator, so only the shown month's is read (one query, not twelve parses).
+        monthly = list(
+            Evaluation.objects.filter(department=department, cycle=cycle)
+            .defer("breakdown")
+            .order_by("period")
+        )
         evaluation = monthly[-1] if monthly else None
         if choice.latest_month:
             evaluation = next((e for e in monthly if e.period == choice.latest_month), evaluation)
         if evaluation is not None:
+            evaluation.breakdown = (
+                Evaluation.objects.filter(pk=evaluation.pk)
+                .order_by()
+                .values_list("breakdown", flat=True)
+                .first()
+            )
             rows = breakdown_rows(evaluation.breakdown, {i.code: i for i in indicators})
     history = _history(department)
     history_chart = None
@@ -333,7 +354,7 @@ def department_detail(request, slug):
         history_frame = pd.DataFrame(
             {"label": [h.cycle.year for h in history], "total": [h.total for h in history]}
         )
-        history_chart = charts.figure_json(charts.score_history_figure(history_frame))
+        history_chart = charts.figure_json(charts.score_history_spec(history_frame))
     return render(
         request,
         "portal/department.html",
@@ -360,6 +381,7 @@ def _history(department: Department) -> list[Evaluation]:
     for evaluation in (
         Evaluation.objects.filter(department=department, cycle__published=True)
         .select_related("cycle")
+        .defer("breakdown")
         .order_by("cycle__year", "period")
     ):
         latest[evaluation.cycle_id] = evaluation
@@ -435,7 +457,7 @@ def indicator_detail(request, code):
         correction.role = correction_role(correction, indicator.goal.owner)
     chart = None
     if len(series):
-        chart = charts.figure_json(charts.indicator_figure(series, unit=indicator.unit))
+        chart = charts.figure_json(charts.indicator_figure_spec(series, unit=indicator.unit))
     return render(
         request,
         "portal/indicator.html",
@@ -494,7 +516,9 @@ def rankings(request):
         month = choose_month(request, choice, months)
     if month is not None:
         evaluations = list(
-            Evaluation.objects.filter(cycle=cycle, period=month).select_related("department")
+            Evaluation.objects.filter(cycle=cycle, period=month)
+            .select_related("department")
+            .defer("breakdown")
         )
     sort = request.GET.get("sort", "rank")
     if sort not in RANKING_SORTS:

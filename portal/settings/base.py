@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so a cached page still passes through every middleware above on its way out.
+    "portal.cache.CachedPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

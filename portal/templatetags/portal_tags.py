@@ -11,7 +11,7 @@ from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Status
@@ -49,10 +49,22 @@ def status_label(status) -> str:
     return str(Status(_status_value(status)).label)
 
 
+# Rendered badges per (status, compact, language): a department page shows hundreds of them.
+_BADGES: dict[tuple[str, bool, str], str] = {}
+
+
 @register.simple_tag
 def status_badge(status, compact=False):
     """A status light: a shape icon plus the status in words."""
     value = _status_value(status)
+    key = (value, bool(compact), get_language() or "")
+    badge = _BADGES.get(key)
+    if badge is None:
+        badge = _BADGES[key] = _render_badge(value, bool(compact))
+    return badge
+
+
+def _render_badge(value: str, compact: bool) -> str:
     icon = _STATUS_ICONS[value]
     return format_html(
         '<span class="status status--{}{}"><svg class="status__icon" viewBox="0 0 16 16" '
@@ -117,13 +129,43 @@ def parse_month(value) -> datetime.date | None:
     return None
 
 
+_MONTHS: dict[tuple[datetime.date, str], str] = {}
+
+
 @register.filter
 def month(value) -> str:
     """A month in the visitor's language: 2026年10月 / October 2026."""
     parsed = parse_month(value)
     if parsed is None:
         return "—"
-    return date_filter(parsed, "YEAR_MONTH_FORMAT")
+    key = (parsed, get_language() or "")
+    text = _MONTHS.get(key)
+    if text is None:
+        text = _MONTHS[key] = date_filter(parsed, "YEAR_MONTH_FORMAT")
+    return text
+
+
+@register.simple_tag
+def progress_bar(value, expected=None):
+    """Progress as a bar plus its percentage in text (the bar itself is hidden from readers)."""
+    expected_html = ""
+    expected_text = ""
+    if expected is not None:
+        expected_html = format_html(
+            '<span class="progress__expected" style="left: {}%"></span>', bar_width(expected)
+        )
+        expected_text = format_html(
+            ' <span class="muted">/ {} {}</span>', gettext("expected"), pct(expected)
+        )
+    return format_html(
+        '<span class="progress"><span class="progress__track" aria-hidden="true">'
+        '<span class="progress__fill" style="width: {}%"></span>{}</span>'
+        '<span class="progress__text">{}{}</span></span>',
+        bar_width(value),
+        expected_html,
+        pct(value),
+        expected_text,
+    )
 
 
 @register.filter
@@ -177,11 +219,20 @@ def part_label(key) -> str:
     return str(DIMENSION_LABELS.get(key, key))
 
 
+_DIMENSION_LABELS: dict[tuple[str, str], str] = {}
+
+
 @register.filter
 def dimension_label(key) -> str:
+    """The dimension's name in the visitor's language (memoised: one per indicator row)."""
     from portal.models import Indicator
 
-    try:
-        return str(Indicator.Dimension(key).label)
-    except ValueError:
-        return str(key)
+    memo_key = (str(key), get_language() or "")
+    label = _DIMENSION_LABELS.get(memo_key)
+    if label is None:
+        try:
+            label = str(Indicator.Dimension(key).label)
+        except ValueError:
+            label = str(key)
+        _DIMENSION_LABELS[memo_key] = label
+    return label

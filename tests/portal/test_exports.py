@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from portal.models import Indicator
-from tests.portal.test_pages import EN, _series_contract, build_city  # noqa: F401
+from tests.portal.test_pages import EN, build_city
 
 pytestmark = pytest.mark.django_db
 

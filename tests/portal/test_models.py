@@ -40,3 +40,22 @@ def test_milestone_target_must_be_100():
     indicator = IndicatorFactory.build(direction="milestone", target=Decimal("5"))
     with pytest.raises(ValidationError):
         indicator.clean()
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("portal:indicator", {"code": "2026-03-02-01"}),
+        ("portal:goal", {"year": 2026, "code": "2026-03"}),
+        ("portal:department", {"slug": "gonganju"}),
+        # Values that need quoting take the slow path and still come out right.
+        ("portal:indicator", {"code": "指标 01"}),
+    ],
+)
+def test_quick_reverse_gives_the_same_links_as_reverse(name, kwargs):
+    from django.urls import reverse
+
+    from portal.models.domain import quick_reverse
+
+    assert quick_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)
+    assert quick_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)  # from the memo
