@@ -109,6 +109,9 @@ class SearchBackend:
         raise NotImplementedError
 
     def delete_documents(self, ids: Iterable[str]) -> None:
+        """Remove documents by id. An id that is not in the index is ignored, not an error:
+        indexing removes the ids of objects that are not public, which were often never
+        indexed (a goal of an unpublished year, a deleted draft)."""
         raise NotImplementedError
 
     def rebuild(

@@ -1,0 +1,314 @@
+"""One contract, two backends: what a visitor finds must not depend on which one answers.
+
+Every test runs against the embedded backend (SQLite FTS5) and against the engine backend on
+the real OpenSearch node that `make test` starts (tests/search/engine_fixtures.py). The index
+is built from a small demo-like city (conftest.py) through the same code the site uses.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count
+from django.http import QueryDict
+from django.utils import translation
+
+from portal import actions
+from portal.models import Goal, Indicator, Measurement
+from search import indexing
+from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS, SearchQuery
+from search.backends.embedded import EmbeddedBackend
+from search.forms import SearchForm
+from search.models import PendingIndexUpdate, SearchSynonym
+
+try:  # the engine half needs the engine helper's fixtures (and its client libraries)
+    from tests.search import engine_fixtures
+except ImportError as exc:  # pragma: no cover - only while the engine is not there
+    engine_fixtures = None
+    ENGINE_MISSING = f"engine fixtures unavailable: {exc}"
+
+
+@pytest.fixture(params=["embedded", "engine"])
+def backend(request, city, tmp_path, monkeypatch):
+    """The backend under test, indexed from the city, and what the site itself uses."""
+    if request.param == "embedded":
+        backend = EmbeddedBackend(tmp_path / "search.sqlite3")
+        request.addfinalizer(backend.close)
+    else:
+        if engine_fixtures is None:
+            pytest.skip(ENGINE_MISSING)
+        backend = engine_fixtures.make_engine_backend()
+        request.addfinalizer(lambda: engine_fixtures.drop_engine_backend(backend))
+    monkeypatch.setattr("search.indexing.get_backend", lambda: backend)
+    monkeypatch.setattr("search.views.get_backend", lambda: backend)
+    indexing.rebuild(backend=backend)
+    return backend
+
+
+def search(backend, text="", **params):
+    return backend.search(SearchQuery(text=text, per_page=params.pop("per_page", 50), **params))
+
+
+def titles(results, type=None) -> list[str]:
+    return [h.title for h in results.hits if type is None or h.type == type]
+
+
+def ids(results) -> set[str]:
+    return {h.id for h in results.hits}
+
+
+def facet(results, name) -> dict[str, int]:
+    return dict(results.facets.get(name, []))
+
+
+# ---- finding ---------------------------------------------------------------------------
+
+
+def test_part_of_a_word_finds_indicators_named_with_it(backend, city):
+    results = search(backend, "满意度", types=("indicator",))
+    found = set(titles(results))
+    assert {"群众安全感满意度", "经营主体满意度", "办事群众满意度"} <= found
+    assert "刑事案件破案率" not in found
+
+
+def test_the_start_of_a_phrase_finds_the_goal(backend, city):
+    results = search(backend, "营商")
+    assert f"goal:{city.goals['business'].pk}" in ids(results)
+    assert results.hits[0].title == "持续优化营商环境"
+    assert "<mark>" in "".join(h.snippet for h in results.hits)
+
+
+def test_a_short_name_finds_the_departments_goals(backend, city):
+    # 市场监管局 is not a part of 市市场监督管理局: only the short name can find it.
+    results = search(backend, "市场监管局", types=("goal",))
+    assert titles(results) == ["持续优化营商环境"]
+    assert results.hits[0].department == "市市场监督管理局"
+
+
+def test_pinyin_initials_and_full_pinyin_find_a_department(backend, city):
+    for text in ("gaj", "gonganju"):
+        results = search(backend, text)
+        assert results.total > 0, text
+        assert results.hits[0].department == "市公安局", text
+        assert f"department:{city.police.pk}" in ids(results), text
+        assert facet(results, "department") == {str(city.police.pk): results.total}, text
+
+
+def test_synonyms_from_the_editable_list_work(backend, city):
+    # 满意度,满意率 is in the default list installed by the migration.
+    results = search(backend, "满意率", types=("indicator",))
+    assert "群众安全感满意度" in titles(results)
+    # An editor adds a group; it applies at once (embedded) or from the next rebuild (engine).
+    SearchSynonym.objects.create(terms="破案率,侦破率")
+    indexing.rebuild(backend=backend)
+    assert titles(search(backend, "侦破率", types=("indicator",))) == ["刑事案件破案率"]
+
+
+def test_facet_counts_equal_the_database_counts(backend, city):
+    results = search(backend, "公安局")
+    police_goals = Goal.objects.filter(owner=city.police, cycle__published=True)
+    police_indicators = Indicator.objects.filter(goal__in=police_goals)
+    police_results = Measurement.objects.filter(indicator__in=police_indicators)
+    assert facet(results, "type") == {
+        "department": 1,
+        "goal": police_goals.count(),
+        "indicator": police_indicators.count(),
+        "result": police_results.count(),
+    }
+    per_year = {
+        str(row["goal__cycle__year"]): row["n"]
+        for row in police_indicators.values("goal__cycle__year").annotate(n=Count("pk"))
+    }
+    indicators_only = search(backend, "公安局", types=("indicator",))
+    assert facet(indicators_only, "year") == per_year
+    status_counts = {
+        row["status"]: row["n"]
+        for row in police_indicators.values("status").annotate(n=Count("pk"))
+    }
+    assert facet(indicators_only, "status") == status_counts
+    # A facet is counted without its own filter, so the other values stay choosable.
+    assert facet(indicators_only, "type") == facet(results, "type")
+    assert indicators_only.total == police_indicators.count()
+
+
+def test_filters_year_range_and_sort_by_date(backend, city):
+    results = search(backend, "群众安全感满意度", types=("result",), sort="date")
+    assert results.total == 6  # three months in each of two published years
+    dates = [h.date for h in results.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == datetime.date(2025, 3, 1)
+    only_2024 = search(backend, "群众安全感满意度", types=("result",), year_from=2024, year_to=2024)
+    assert {h.year for h in only_2024.hits} == {2024}
+    assert only_2024.total == 3
+    by_dimension = search(backend, "满意度", dimensions=("satisfaction",), types=("indicator",))
+    assert {h.dimension for h in by_dimension.hits} == {"satisfaction"}
+
+
+def test_results_carry_what_the_page_shows(backend, city):
+    results = search(backend, "企业开办平均时间", types=("indicator",))
+    hit = results.hits[0]
+    assert hit.url == city.indicators["startup"].get_absolute_url()
+    assert hit.department == "市市场监督管理局"
+    assert hit.year == 2025
+    assert hit.status == "red"
+    assert hit.dimension == "efficiency"
+    values = search(backend, "企业开办平均时间", types=("result",), sort="date")
+    assert values.hits[0].period == "2025-03"
+    assert values.hits[0].extra["value"] == "83"
+    assert values.hits[0].extra["unit"] == "%"
+
+
+def test_pagination(backend, city):
+    first = search(backend, "满意度", per_page=5, page=1)
+    second = search(backend, "满意度", per_page=5, page=2)
+    assert first.total == second.total > 10
+    assert len(first.hits) == len(second.hits) == 5
+    assert not ids(first) & ids(second)
+
+
+# ---- only what is public -----------------------------------------------------------------
+
+
+def test_an_unpublished_cycle_never_appears(backend, city):
+    assert search(backend, "智慧城市").total == 0
+    assert "2026" not in facet(search(backend, "满意度"), "year")
+
+
+def test_unpublishing_removes_and_publishing_restores(
+    backend, city, django_capture_on_commit_callbacks
+):
+    assert search(backend, "营商环境").total > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        city.current.published = False
+        city.current.save()
+    assert search(backend, "营商环境").total == 0
+    assert "2025" not in facet(search(backend, "满意度"), "year")
+    with django_capture_on_commit_callbacks(execute=True):
+        city.hidden.published = True
+        city.hidden.save()
+    assert titles(search(backend, "智慧城市", types=("goal",))) == ["建设智慧城市试点"]
+
+
+def test_edits_and_deletes_reach_the_index(backend, city, django_capture_on_commit_callbacks):
+    goal = city.goals["service"]
+    with django_capture_on_commit_callbacks(execute=True):
+        goal.title = "推进政务服务掌上办理"
+        goal.description = "让群众少跑腿。"
+        goal.save()
+    assert titles(search(backend, "掌上办理", types=("goal",))) == ["推进政务服务掌上办理"]
+    assert search(backend, "一网通办", types=("goal",)).total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        city.police.short_name = "警务局"
+        city.police.save()
+    assert search(backend, "警务局", types=("result",)).total == 9
+    indicator = city.indicators["cases"]
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator.measurements.all().delete()
+        indicator.delete()
+    assert search(backend, "刑事案件破案率").total == 0
+
+
+def test_a_corrected_measurement_is_reflected(backend, city, django_capture_on_commit_callbacks):
+    indicator = city.indicators["service_sat"]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.record_measurement(
+            indicator, datetime.date(2025, 2, 1), Decimal("97.5"), reason="统计口径更正"
+        )
+    results = search(backend, "办事群众满意度", types=("result",), sort="date")
+    february = next(h for h in results.hits if h.period == "2025-02")
+    assert february.extra["value"] == "97.5"
+    assert february.extra["corrected"] is True
+    assert "97.5" in february.snippet
+
+
+def test_removing_what_is_not_indexed_is_harmless(backend, city):
+    # A goal of an unpublished year was never indexed; deleting it still syncs its id.
+    backend.delete_documents(["goal:987654321", f"goal:{city.goals['secret'].pk}"])
+    assert search(backend, "营商环境").total > 0
+
+
+# ---- bad input ---------------------------------------------------------------------------
+
+
+BAD_QUERIES = [
+    "",
+    "长" * 2000,
+    '"',
+    "(",
+    ":",
+    "\\",
+    "*",
+    '满意度" OR (title:*',
+    "AND OR NOT",
+    "NEAR(满意 度)",
+    "满意度 -营商 +公安局^3 ~ [2025 TO 2026] {x} /regex/ @#$%&",
+    "\x00\x1f",
+]
+
+
+@pytest.mark.parametrize("raw", BAD_QUERIES)
+def test_bad_queries_never_fail(backend, city, raw):
+    data = QueryDict(mutable=True)
+    data["q"] = raw
+    form = SearchForm(data)
+    query = form.search_query()
+    assert len(query.text) <= MAX_QUERY_CHARS
+    results = backend.search(query)
+    assert results.total >= 0
+    assert all("<script" not in h.snippet for h in results.hits)
+
+
+def test_unknown_facet_values_and_deep_pages_are_harmless(backend, city):
+    data = QueryDict(
+        "q=满意度&type=nonsense&type=indicator&department=99999&department=x"
+        "&year=abc&dimension=colour&status=purple&sort=sideways&page=9999"
+    )
+    form = SearchForm(data)
+    query = form.search_query()
+    assert query.types == ("indicator",)
+    assert query.departments == () and query.years == () and query.statuses == ()
+    assert query.page == MAX_PAGE
+    assert form.notices
+    results = backend.search(query)
+    assert results.total >= 3
+    assert results.hits == []  # past the last page: the page clamps it (test_views)
+
+
+# ---- the backend is down -----------------------------------------------------------------
+
+
+@pytest.fixture(params=["embedded", "engine"])
+def down_backend(request, tmp_path):
+    """A backend that cannot answer: an unreadable index file, or an engine on a closed port."""
+    if request.param == "embedded":
+        return EmbeddedBackend(tmp_path / "no-such-directory" / "search.sqlite3")
+    if engine_fixtures is None:
+        pytest.skip(ENGINE_MISSING)
+    return engine_fixtures.down_engine_backend()
+
+
+def test_backend_down_the_page_shows_a_notice_and_saves_wait_in_the_outbox(
+    down_backend, city, client, wagtail_site, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("search.views.get_backend", lambda: down_backend)
+    monkeypatch.setattr("search.indexing.get_backend", lambda: down_backend)
+    response = client.get("/search/", {"q": "满意度"})
+    assert response.status_code == 200
+    with translation.override("zh-hans"):
+        notice = translation.gettext("Search is temporarily unavailable.")
+    assert notice in response.content.decode()
+    api = client.get("/search/api/", {"q": "满意度"})
+    assert api.status_code == 503
+    assert api.json()["error"] == "search_unavailable"
+
+    # Editing goes on; the index update waits in the outbox instead of failing the save.
+    goal = city.goals["business"]
+    with django_capture_on_commit_callbacks(execute=True):
+        goal.title = "持续优化营商环境三年行动"
+        goal.save()
+    assert PendingIndexUpdate.objects.filter(doc_type="goal", object_id=str(goal.pk)).exists()
+    result = indexing.retry(backend=down_backend)
+    assert result.error and result.sent == 0
+    assert PendingIndexUpdate.objects.filter(doc_type="goal", object_id=str(goal.pk)).exists()
