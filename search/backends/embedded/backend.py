@@ -13,7 +13,6 @@ writes (several worker processes share the file).
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import json
 import sqlite3
@@ -27,23 +26,13 @@ from search.backends.base import (
     FACETS,
     SearchBackend,
     SearchDocument,
-    SearchHit,
     SearchQuery,
     SearchResults,
     SearchUnavailable,
 )
-from search.highlight import highlight_pattern, make_snippet
-from search.text import (
-    bigrams,
-    full_pinyin,
-    index_text,
-    is_cjk,
-    normalise,
-    query_terms,
-    query_words,
-    runs,
-    search_words,
-)
+from search.backends.embedded.query import _facet_counts, _hit, match_expression
+from search.highlight import highlight_pattern
+from search.text import full_pinyin, index_text, is_cjk, normalise, query_terms, runs, search_words
 
 BATCH = 2000
 # Column weights for bm25, in the column order of the fts table: a match in the title counts
@@ -72,59 +61,6 @@ def default_path() -> str:
     return str(
         getattr(settings, "SEARCH_EMBEDDED_PATH", None) or settings.BASE_DIR / "search.sqlite3"
     )
-
-
-def _quote(token: str) -> str:
-    # Tokens are made only of letters, digits and CJK characters (search.text.TOKEN_RUN), so
-    # they never contain a quote; doubling is belt and braces for FTS5's string syntax.
-    return '"' + token.replace('"', '""') + '"'
-
-
-def _phrase(run: str) -> str:
-    """An FTS5 expression for a Chinese run: its bigrams as a phrase (one char: a prefix)."""
-    if len(run) == 1:
-        return _quote(run) + "*"
-    return _quote(" ".join(bigrams(run)))
-
-
-def _cjk_expression(run: str) -> str:
-    if len(run) == 1:
-        return _phrase(run)
-    alternatives = [_phrase(run)]
-    if len(run) > 2:
-        alternatives.append(_quote(run))  # the whole word as jieba cut it ranks higher
-    words = [w for w in query_words(run) if len(w) >= 2 and is_cjk(w)]
-    if len(words) > 1:
-        # 公安局满意度 also finds 公安局's 群众安全感满意度: every word, not only the whole run.
-        alternatives.append("(" + " AND ".join(_phrase(w) for w in words) + ")")
-    return "(" + " OR ".join(alternatives) + ")"
-
-
-def _term_expression(term: str) -> str:
-    parts = []
-    for run in runs(term):
-        parts.append(_cjk_expression(run) if is_cjk(run) else _quote(run) + "*")
-    if not parts:
-        return ""
-    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
-
-
-def match_expression(text: str, groups: list[tuple[str, ...]]) -> str | None:
-    """The FTS5 MATCH expression for a query: every term must match (one of its synonyms).
-
-    None when the text is blank (match everything); "" when it has nothing matchable in it
-    (only punctuation: match nothing).
-    """
-    from search.synonyms import expand
-
-    if not (text or "").strip():
-        return None
-    expressions = []
-    for term in query_terms(text):
-        variants = [e for e in (_term_expression(v) for v in expand(term, groups)) if e]
-        if variants:
-            expressions.append(variants[0] if len(variants) == 1 else f"({' OR '.join(variants)})")
-    return " AND ".join(expressions)
 
 
 def _doc_row(doc: SearchDocument) -> tuple:
@@ -630,64 +566,3 @@ class EmbeddedBackend(SearchBackend):
             if close:
                 return close[0]
         return ""
-
-
-def _facet_counts(combos, selected) -> tuple[dict[str, list[tuple[str, int]]], int]:
-    """Counts per facet value over the match and the *other* facets' filters; the total."""
-    counters = {facet: Counter() for facet in FACETS}
-    total = 0
-    for type_, department_id, year, dimension, status, n in combos:
-        values = {
-            "type": type_,
-            "department": "" if department_id is None else str(department_id),
-            "year": "" if year is None else str(year),
-            "dimension": dimension or "",
-            "status": status or "",
-        }
-        failing = [f for f in FACETS if selected[f] and values[f] not in selected[f]]
-        if not failing:
-            total += n
-        for facet in FACETS:
-            if values[facet] and (not failing or failing == [facet]):
-                counters[facet][values[facet]] += n
-    facets = {
-        facet: sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))
-        for facet, counter in counters.items()
-    }
-    return facets, total
-
-
-def _hit(row, pattern) -> SearchHit:
-    (
-        doc_id,
-        type_,
-        title,
-        body,
-        url,
-        _department_id,
-        department,
-        _short,
-        year,
-        dimension,
-        status,
-        date,
-        period,
-        extra,
-        _boost,
-        score,
-    ) = row
-    return SearchHit(
-        id=doc_id,
-        type=type_,
-        title=title,
-        url=url,
-        snippet=make_snippet(body, title, pattern),
-        department=department,
-        year=year,
-        period=period,
-        date=datetime.date.fromisoformat(date) if date else None,
-        dimension=dimension,
-        status=status,
-        score=-float(score or 0),
-        extra=json.loads(extra) if extra else {},
-    )

@@ -1,0 +1,6 @@
+"""The embedded backend: SQLite FTS5 in a file of its own (``backend.py``; queries in ``query.py``)."""
+
+from search.backends.embedded.backend import EmbeddedBackend, default_path
+from search.backends.embedded.query import match_expression
+
+__all__ = ["EmbeddedBackend", "default_path", "match_expression"]
