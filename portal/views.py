@@ -377,15 +377,20 @@ def department_detail(request, slug):
 
 def _history(department: Department) -> list[Evaluation]:
     """The department's final (latest-month) evaluation of every published cycle."""
-    latest = {}
-    for evaluation in (
-        Evaluation.objects.filter(department=department, cycle__published=True)
+    # One row per cycle from the database, not twelve to throw eleven away.
+    final_month = (
+        Evaluation.objects.filter(department=department, cycle=OuterRef("cycle"))
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    return list(
+        Evaluation.objects.filter(
+            department=department, cycle__published=True, period=Subquery(final_month)
+        )
         .select_related("cycle")
         .defer("breakdown")
-        .order_by("cycle__year", "period")
-    ):
-        latest[evaluation.cycle_id] = evaluation
-    return list(latest.values())
+        .order_by("cycle__year")
+    )
 
 
 # --- goals and indicators -------------------------------------------------------------------

@@ -33,9 +33,13 @@ _STATUS_ICONS = {
 }
 
 
+# Status.values builds a new list on every access; this is read once per status light.
+_STATUS_VALUES = frozenset(Status.values)
+
+
 def _status_value(status) -> str:
     value = str(status or Status.NO_DATA)
-    return value if value in Status.values else Status.NO_DATA
+    return value if value in _STATUS_VALUES else Status.NO_DATA
 
 
 @register.simple_tag
