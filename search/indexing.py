@@ -45,9 +45,8 @@ def queue(type: str, pks: Iterable) -> None:
     demo loader) costs one batch, not one index write per row.
     """
     items = _pending_set()
-    before = len(items)
     items.update((type, str(pk)) for pk in pks if pk is not None)
-    if len(items) != before or items:
+    if items:
         # One callback per call, not per transaction: a savepoint rolled back drops the
         # callbacks registered inside it, and flush() finds nothing left to do after the first.
         transaction.on_commit(flush)

@@ -30,10 +30,10 @@ def _cycle_contents(cycle_ids) -> None:
     )
 
 
-def goal_saved(sender, instance, **kwargs):
-    # Indicators show their goal's title.
+def goal_saved(sender, instance, created=False, **kwargs):
     queue("goal", [instance.pk])
-    queue("indicator", instance.indicators.values_list("pk", flat=True))
+    if not created:  # indicators show their goal's title; a new goal has none yet
+        queue("indicator", instance.indicators.values_list("pk", flat=True))
 
 
 def goal_deleted(sender, instance, **kwargs):
@@ -49,10 +49,10 @@ def goal_departments_changed(sender, instance, action, pk_set=None, reverse=Fals
         queue("goal", [instance.pk])
 
 
-def indicator_saved(sender, instance, **kwargs):
-    # Monthly results carry the indicator's name, unit and target.
+def indicator_saved(sender, instance, created=False, **kwargs):
     queue("indicator", [instance.pk])
-    queue("result", instance.measurements.values_list("pk", flat=True))
+    if not created:  # monthly results carry the indicator's name, unit and target
+        queue("result", instance.measurements.values_list("pk", flat=True))
 
 
 def indicator_deleted(sender, instance, **kwargs):
