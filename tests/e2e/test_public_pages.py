@@ -62,7 +62,7 @@ def test_citizen_goes_from_home_to_an_indicator_chart_table_and_csv(site_page, c
     assert site_page.errors == []
 
 
-@pytest.mark.parametrize("page_name", ["home", "department", "indicator", "rankings"])
+@pytest.mark.parametrize("page_name", ["home", "department", "indicator", "rankings", "search"])
 def test_public_page_has_no_serious_accessibility_violations(site_page, city, page_name):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -71,6 +71,7 @@ def test_public_page_has_no_serious_accessibility_violations(site_page, city, pa
         "department": city.department.get_absolute_url(),
         "indicator": city.indicator.get_absolute_url(),
         "rankings": "/rankings/",
+        "search": "/search/?q=数据",
     }[page_name]
     page = site_page.open(path)
     if page_name == "indicator":
@@ -113,3 +114,23 @@ def test_large_text_mode_is_remembered_on_the_next_page(site_page, city):
 
     site_page.open("/rankings/")
     assert added <= set(page.evaluate(html_classes))
+
+
+def test_citizen_searches_in_chinese_and_opens_the_indicator(site_page, city):
+    page = site_page.open("/")
+    page.get_by_role("link", name=re.compile(r"搜索|Search")).first.click()
+    page.wait_for_load_state("networkidle")
+    assert _path(page) == "/search/"
+
+    # A part of the indicator's name, as a visitor would type it: Chinese has no spaces.
+    page.locator("#search-q").fill("数据共享")
+    page.locator("#search-q").press("Enter")
+    page.wait_for_load_state("networkidle")
+    result = page.locator(f'a[href="{city.indicator.get_absolute_url()}"]').first
+    assert result.is_visible()
+    assert page.locator("mark").count() > 0  # the matched words are highlighted
+
+    result.click()
+    page.wait_for_load_state("networkidle")
+    assert _path(page) == city.indicator.get_absolute_url()
+    assert site_page.errors == []
