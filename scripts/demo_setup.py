@@ -23,7 +23,7 @@ def main() -> int:
     os.chdir(ROOT)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
     import django
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
@@ -33,16 +33,19 @@ def main() -> int:
     from portal.models import Department
 
     if args.reset or not Department.objects.exists():
-        call_command("load_demo_data")  # prints the accounts it creates
+        call_command("load_demo_data")  # prints every account it creates
     else:
-        password = os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-2026")
         print("Demo data already loaded (`make demo-reset` rebuilds it).")
-        print(f"Admin login: admin / {password} at http://{args.addr}/admin/")
-        print("(the password is the one in force when the data was built)")
 
-    # The search index arrives with later work; build it when its command exists.
-    if "search_index" in get_commands():
-        call_command("search_index", "rebuild")
+    # The search index (embedded SQLite FTS5: no search server needed), rebuilt each time so
+    # it always matches the database.
+    call_command("search_index", "rebuild")
+
+    # Last, so the login is the first thing to read above the server's own output.
+    password = os.environ.get("DEMO_ADMIN_PASSWORD", "demo-admin-2026")
+    print(f"\nAdmin login: admin / {password} at http://{args.addr}/admin/")
+    editor_password = os.environ.get("DEMO_EDITOR_PASSWORD", "demo-editor-2026")
+    print(f"Department editors: editor_gonganju, editor_jiaoyuju, … / {editor_password}")
     return 0
 
 
