@@ -5,7 +5,8 @@
 #
 # Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1, BENCH_KEEP_DATA=1,
 # BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1,
-# BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache).
+# BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
+# BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,14 +41,22 @@ stop_server() {
   fi
   GUNICORN_PID=""
 }
-trap 'stop_server; stop_redis' EXIT
-trap 'stop_server; stop_redis; exit 130' INT TERM
+trap 'stop_server; stop_redis; stop_opensearch' EXIT
+trap 'stop_server; stop_redis; stop_opensearch; exit 130' INT TERM
 REDIS_PID=""
 stop_redis() {
   if [ -n "$REDIS_PID" ]; then
     kill -TERM "$REDIS_PID" 2>/dev/null || true
     wait "$REDIS_PID" 2>/dev/null || true
     REDIS_PID=""
+  fi
+}
+# The OpenSearch node of scripts/opensearch.sh, stopped only if this script started it.
+OPENSEARCH_STARTED=0
+stop_opensearch() {
+  if [ "$OPENSEARCH_STARTED" = 1 ]; then
+    OPENSEARCH_STARTED=0
+    scripts/opensearch.sh stop || true
   fi
 }
 
@@ -70,6 +79,9 @@ export DJANGO_SECURE_COOKIES=0
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONUNBUFFERED=1
 unset PUBLIC_PAGE_CACHE_SECONDS
+# The site's embedded search index (written by the indexing signals while the data loads) gets
+# a file of its own: the demo's search.sqlite3 in the same working tree must not be touched.
+export SEARCH_EMBEDDED_PATH="$RESULTS/search-site.sqlite3"
 MANAGE=("$PY" manage.py)
 
 # ---- database: PostgreSQL (as in production) when it runs or can be started, else SQLite --
@@ -264,12 +276,6 @@ log "Load, page cache on"
 if start_server cached; then
   step load-cached "$PY" bench/load.py cached --base-url "$BASE_URL"
   step js-size "$PY" bench/jssize.py --base-url "$BASE_URL"
-  # Later benchmarks (search latency, ...) drop a bench/search_*.py that takes --base-url
-  # and writes a section with benchlib.write_section.
-  for script in bench/search_*.py; do
-    [ -e "$script" ] || continue
-    step "$(basename "$script" .py)" "$PY" "$script" --base-url "$BASE_URL"
-  done
   stop_server
 else
   FAILED+=(server-cached)
@@ -281,6 +287,20 @@ if start_server uncached PUBLIC_PAGE_CACHE_SECONDS=0; then
   stop_server
 else
   FAILED+=(server-uncached)
+fi
+
+# ---- search: both backends on the same data, in process (bench/search_bench.py) ----------
+if [ "${BENCH_SEARCH:-1}" = 1 ]; then
+  log "Search: rebuild and 200 queries on the embedded and the engine backend"
+  if scripts/opensearch.sh status >/dev/null 2>&1; then
+    echo "OpenSearch already running: used, and left running"
+  elif scripts/opensearch.sh start; then
+    OPENSEARCH_STARTED=1
+  else
+    echo "OpenSearch could not be started: the engine backend is not measured" >&2
+  fi
+  step search "$PY" bench/search_bench.py
+  stop_opensearch
 fi
 
 log "Report"
