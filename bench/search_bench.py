@@ -191,19 +191,19 @@ def run_queries(backend, queries, rounds: int, profile_to: Path | None = None) -
         try:
             results = backend.search(query)
         except SearchUnavailable as exc:
-            return (time.perf_counter() - started) * 1000, None, str(exc)
-        return (time.perf_counter() - started) * 1000, results.total, ""
+            return (time.perf_counter() - started) * 1000, None, str(exc), ""
+        return (time.perf_counter() - started) * 1000, results.total, "", results.suggestion
 
     for _category, _text, query in queries:  # warm-up: caches, connections, page cache
         one(query)
     profiler = cProfile.Profile() if profile_to else None
-    samples: list[tuple[str, str, float, int | None, str]] = []
+    samples: list[tuple[str, str, float, int | None, str, str]] = []
     if profiler:
         profiler.enable()
     for _ in range(rounds):
         for category, text, query in queries:
-            ms, total, error = one(query)
-            samples.append((category, text, ms, total, error))
+            ms, total, error, suggestion = one(query)
+            samples.append((category, text, ms, total, error, suggestion))
     if profiler:
         profiler.disable()
         out = io.StringIO()
@@ -219,11 +219,12 @@ def summarise(samples) -> dict:
     latencies = [s[2] for s in samples]
     # hits > 0 per distinct query (every round asks the same questions)
     hit = {(s[0], s[1]): (s[3] or 0) > 0 for s in samples}
+    suggested = {s[1] for s in samples if not s[3] and s[5]}
     by_category = defaultdict(list)
-    for category, text, ms, total, _error in samples:
+    for category, text, ms, total, _error, _suggestion in samples:
         by_category[category].append((ms, (total or 0) > 0, text))
     slowest: dict[str, float] = {}
-    for _category, text, ms, _total, _error in samples:
+    for _category, text, ms, *_rest in samples:
         slowest[text] = max(slowest.get(text, 0.0), ms)
     return {
         "queries": len(hit),
@@ -235,6 +236,7 @@ def summarise(samples) -> dict:
         "mean": statistics.fmean(latencies) if latencies else None,
         "hit_ratio": sum(hit.values()) / len(hit) if hit else 0.0,
         "no_hits": sorted(text for (_c, text), ok in hit.items() if not ok),
+        "suggested": suggested,
         "errors": sorted({s[4] for s in samples if s[4]}),
         "error_count": sum(1 for s in samples if s[4]),
         "categories": {
@@ -418,7 +420,8 @@ def main() -> None:
             )
         if result["no_hits"]:
             notes.append(
-                f"{name}: no hits for {len(result['no_hits'])} queries: "
+                f"{name}: no hits for {len(result['no_hits'])} queries, "
+                f"{len(result['suggested'])} of them with a suggestion: "
                 + "、".join(result["no_hits"][:12])
                 + ("…" if len(result["no_hits"]) > 12 else "")
             )
