@@ -2,7 +2,7 @@
 
 Every benchmark script writes one *section* (a JSON file in bench/results/sections/) and
 bench/report.py renders all sections into one table, so a new benchmark (e.g. the search
-latency benchmarks, bench/search_*.py) only has to call :func:`write_section`.
+latency benchmarks, bench/search_bench.py) only has to call :func:`write_section`.
 
 Section format::
 
