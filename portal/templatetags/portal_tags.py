@@ -21,11 +21,11 @@ register = template.Library()
 # Shapes differ per status so the light never relies on colour alone (WCAG 1.4.1).
 _STATUS_ICONS = {
     Status.GREEN: '<circle cx="8" cy="8" r="7"/><path d="M4.5 8.2l2.3 2.3 4.7-4.9" '
-    'fill="none" stroke="#fff" stroke-width="2"/>',
+    'fill="none" style="stroke: var(--status-mark, #fff)" stroke-width="2"/>',
     Status.YELLOW: '<path d="M8 1l7.5 13.5h-15z"/><path d="M8 5.5v4.5M8 11.6v1.4" '
-    'stroke="#fff" stroke-width="1.8"/>',
+    'style="stroke: var(--status-mark, #fff)" stroke-width="1.8"/>',
     Status.RED: '<rect x="1" y="1" width="14" height="14" rx="2"/><path d="M5 5l6 6M11 5l-6 6" '
-    'stroke="#fff" stroke-width="2"/>',
+    'style="stroke: var(--status-mark, #fff)" stroke-width="2"/>',
     Status.NO_DATA: '<circle cx="8" cy="8" r="6.2" fill="none" stroke-width="1.8" '
     'stroke-dasharray="2.5 2"/>',
     Status.NOT_STARTED: '<circle cx="8" cy="8" r="6.2" fill="none" stroke-width="1.8"/>'
@@ -69,16 +69,30 @@ def status_badge(status, compact=False):
 
 
 def _render_badge(value: str, compact: bool) -> str:
-    icon = _STATUS_ICONS[value]
+    # The icon is a <use> of the page's sprite (status_icon_sprite in base.html): the shapes
+    # are sent once per page, not once per light (a department page shows hundreds).
     return format_html(
-        '<span class="status status--{}{}"><svg class="status__icon" viewBox="0 0 16 16" '
-        'width="16" height="16" fill="currentColor" stroke="currentColor" stroke-width="0" '
-        'aria-hidden="true" focusable="false">{}</svg>'
+        '<span class="status status--{}{}"><svg class="status__icon" width="16" height="16" '
+        'aria-hidden="true" focusable="false"><use href="#status-icon-{}"/></svg>'
         '<span class="status__text">{}</span></span>',
         value.replace("_", "-"),
         " status--compact" if compact else "",
-        mark_safe(icon),  # a constant from _STATUS_ICONS, never user input
+        value,
         status_label(value),
+    )
+
+
+@register.simple_tag
+def status_icon_sprite():
+    """The status shapes as SVG symbols, once per page, for the lights to reference."""
+    symbols = "".join(
+        f'<symbol id="status-icon-{value}" viewBox="0 0 16 16" fill="currentColor" '
+        f'stroke="currentColor" stroke-width="0">{icon}</symbol>'
+        for value, icon in _STATUS_ICONS.items()
+    )
+    return mark_safe(  # constants from _STATUS_ICONS, never user input
+        '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" '
+        f'focusable="false" style="position: absolute">{symbols}</svg>'
     )
 
 

@@ -178,3 +178,10 @@ def city(transactional_db) -> City:
         indicator=indicator,
         values=values,
     )
+
+
+@pytest.fixture(autouse=True)
+def _own_search_index(tmp_path, settings):
+    """A fresh embedded search index per test: the database is emptied between browser tests,
+    and a shared index file would still hold the earlier tests' documents."""
+    settings.SEARCH_EMBEDDED_PATH = tmp_path / "search.sqlite3"

@@ -127,7 +127,7 @@ def test_citizen_searches_in_chinese_and_opens_the_indicator(site_page, city):
     page.locator("#search-q").press("Enter")
     page.wait_for_load_state("networkidle")
     result = page.locator(f'a[href="{city.indicator.get_absolute_url()}"]').first
-    assert result.is_visible()
+    assert result.is_visible(), page.inner_text("main")[:1500]
     assert page.locator("mark").count() > 0  # the matched words are highlighted
 
     result.click()
