@@ -1295,6 +1295,11 @@ def build_demo_city(
                 note=f"{reason}（原数据已保留在更正记录中）",
             )
         _set_home_page(admin)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics for the tables just filled: until autovacuum gets to
+            # them, PostgreSQL may plan joins over them as if they were empty (minutes, not ms).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
         if recompute:
             for cycle in cycles:
