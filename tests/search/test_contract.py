@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils import translation
 
 from portal import actions
+from portal.factories import IndicatorFactory
 from portal.models import Goal, Indicator, Measurement
 from search import indexing
 from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS, SearchQuery
@@ -71,6 +72,23 @@ def test_part_of_a_word_finds_indicators_named_with_it(backend, city):
     found = set(titles(results))
     assert {"群众安全感满意度", "经营主体满意度", "办事群众满意度"} <= found
     assert "刑事案件破案率" not in found
+
+
+def test_titles_with_the_typed_words_come_before_synonym_matches(backend, city):
+    # Named with the synonym 满意率, and 满意度 only in its method: found, but after every
+    # indicator whose name holds the very word the visitor typed.
+    IndicatorFactory(
+        goal=city.goals["service"],
+        name="12345热线工单满意率",
+        dimension="satisfaction",
+        methodology="电话回访群众满意度：（非常满意+满意）÷有效样本×100%",
+    )
+    indexing.rebuild(backend=backend)
+    names = titles(search(backend, "满意度", types=("indicator",)))
+    assert "12345热线工单满意率" in names
+    position = names.index("12345热线工单满意率")
+    assert position >= 3
+    assert all("满意度" in name for name in names[:position]), names
 
 
 def test_the_start_of_a_phrase_finds_the_goal(backend, city):

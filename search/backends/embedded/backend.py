@@ -476,6 +476,12 @@ class EmbeddedBackend(SearchBackend):
         else:
             order = f"{score}, d.date IS NULL, d.date DESC, d.rowid"
         order_params = []
+        typed = (query.text or "").strip()
+        if match and query.sort != "date" and typed and " " not in typed:
+            # A title that contains the very words typed comes first: searching 满意度 should
+            # list 群众满意度 before a 满意率 whose description mentions 满意度.
+            order = f"instr(d.title, ?) > 0 DESC, {order}"
+            order_params.append(typed)
         if match and query.sort != "date":
             exact = match_expression(query.text, [])
             if exact and exact != match:
@@ -483,7 +489,7 @@ class EmbeddedBackend(SearchBackend):
                 order = (
                     f"d.rowid IN (SELECT rowid FROM fts_{g} WHERE fts_{g} MATCH ?) DESC, {order}"
                 )
-                order_params.append(exact)
+                order_params.insert(0, exact)
         offset = (page - 1) * query.per_page
         rows = []
         if offset < total:
