@@ -1,11 +1,12 @@
 """Downloads of the data shown on an indicator page: CSV (UTF-8 with BOM), XLSX and JSON.
 
-The HTML table and every download come from one DataFrame (``indicator_table``), so what a
+The HTML table and every download come from the same rows (``indicator_records``), so what a
 visitor downloads is exactly what the page shows.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import math
@@ -49,28 +50,52 @@ def _round(value, places: int):
     return round(number, places)
 
 
+_STATUS_VALUES = frozenset(Status.values)
+
+
 def _status_text(value) -> str:
     value = str(value) if value is not None else Status.NO_DATA
-    return str(Status(value).label) if value in Status.values else value
+    return str(Status(value).label) if value in _STATUS_VALUES else value
+
+
+def _month_text(period) -> str:
+    if isinstance(period, datetime.date):
+        return period.strftime("%Y-%m")
+    return pd.Timestamp(period).strftime("%Y-%m")
+
+
+def _percent(share):
+    return _round(share * 100, 1) if _round(share, 6) is not None else None
+
+
+def indicator_records(series: pd.DataFrame) -> list[dict]:
+    """The shown table's rows: month as YYYY-MM, values to 4 places, shares as percentages,
+    None where there is no figure. The page prints these; the downloads are built from them
+    (``indicator_table``), so a download holds exactly what the page shows."""
+    return [
+        {
+            "period": _month_text(period),
+            "value": _round(value, 4),
+            "planned": _round(planned, 4),
+            "progress": _percent(progress),
+            "expected": _percent(expected),
+            "status": _status_text(status),
+        }
+        for period, value, planned, progress, expected, status in zip(
+            series["period"].tolist(),
+            series["value"].tolist(),
+            series["planned"].tolist(),
+            series["progress"].tolist(),
+            series["expected"].tolist(),
+            series["status"].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def indicator_table(series: pd.DataFrame) -> pd.DataFrame:
-    """The shown table: month as YYYY-MM, values to 4 places, shares as percentages."""
-    table = pd.DataFrame(
-        {
-            "period": [pd.Timestamp(p).strftime("%Y-%m") for p in series["period"]],
-            "value": [_round(v, 4) for v in series["value"]],
-            "planned": [_round(v, 4) for v in series["planned"]],
-            "progress": [
-                _round(v * 100, 1) if _round(v, 6) is not None else None for v in series["progress"]
-            ],
-            "expected": [
-                _round(v * 100, 1) if _round(v, 6) is not None else None for v in series["expected"]
-            ],
-            "status": [_status_text(s) for s in series["status"]],
-        },
-        columns=COLUMN_KEYS,
-    )
+    """The shown table as a frame (for the downloads): ``indicator_records``, None kept."""
+    table = pd.DataFrame(indicator_records(series), columns=COLUMN_KEYS)
     return table.astype(object).where(table.notna(), None)
 
 

@@ -269,21 +269,45 @@ def status_series(
     for period, value in values.items():
         if not is_missing(value):
             by_month[_as_month(period)] = float(value)
+    # judge_frame's rules for one indicator, month by month in plain Python: on a dozen rows
+    # building and grouping a frame costs far more than the arithmetic (an uncached indicator
+    # page). tests/portal/test_status.py checks that both give the same frame.
     total = len(months)
-    frame = pd.DataFrame(
+    baseline = None if is_missing(baseline) else float(baseline)
+    target = float(target)
+    value_column, planned, progress, expected, status, carried = [], [], [], [], [], []
+    last = None
+    for n, month in enumerate(shown):
+        value = by_month.get(month)
+        if value is not None:
+            last = value
+        assessed = assess(
+            value=last,
+            baseline=baseline,
+            target=target,
+            direction=direction,
+            elapsed_share=(n + 1) / total,
+            green=green,
+            yellow=yellow,
+        )
+        value_column.append(math.nan if value is None else value)
+        status.append(assessed[0])
+        progress.append(math.nan if assessed[1] is None else assessed[1])
+        expected.append(assessed[2])
+        planned.append(assessed[3])
+        carried.append(value is None and last is not None)
+    return pd.DataFrame(
         {
-            "indicator": 0,
-            "period": shown,
-            "position": range(len(shown)),
-            "value": pd.Series([by_month.get(m, math.nan) for m in shown], dtype=float),
-            "elapsed": [(n + 1) / total for n in range(len(shown))],
-            "baseline": [None if is_missing(baseline) else float(baseline)] * len(shown),
-            "target": float(target),
-            "direction": direction,
-        }
+            "period": pd.Series(shown, dtype=object),
+            "value": pd.Series(value_column, dtype=float),
+            "planned": pd.Series(planned, dtype=float),
+            "progress": pd.Series(progress, dtype=float),
+            "expected": pd.Series(expected, dtype=float),
+            "status": status,
+            "carried": pd.Series(carried, dtype=bool),
+        },
+        columns=SERIES_COLUMNS,
     )
-    judged = judge_frame(frame, green=green, yellow=yellow)
-    return judged[SERIES_COLUMNS].reset_index(drop=True)
 
 
 # Roll-up: each counted light is worth green 1, yellow ½, red 0.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Case, F, JSONField, Max, OuterRef, Q, Subquery, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -290,6 +290,22 @@ def breakdown_rows(breakdown: dict, indicators_by_code: dict[str, Indicator]) ->
     return rows
 
 
+# What the goal tree prints of each goal and its lead department: six tables are joined, so
+# reading only these columns keeps the query (and the objects built from it) small.
+_TREE_JOINS = ("owner", "parent", "parent__owner", "parent__parent", "parent__parent__owner")
+_GOAL_COLUMNS = ("code", "title", "level", "parent_id", "owner_id", "status", "sort_order")
+_OWNER_COLUMNS = ("name", "short_name")
+_TREE_FIELDS = (
+    *_GOAL_COLUMNS,
+    *(f"{goal}__{column}" for goal in ("parent", "parent__parent") for column in _GOAL_COLUMNS),
+    *(
+        f"{goal}owner__{column}"
+        for goal in ("", "parent__", "parent__parent__")
+        for column in _OWNER_COLUMNS
+    ),
+)
+
+
 @cached_public_page
 @require_GET
 def department_detail(request, slug):
@@ -297,7 +313,7 @@ def department_detail(request, slug):
     department = get_object_or_404(Department, slug=slug)
     choice = choose_cycle(request)
     cycle = choice.cycle
-    roots, own_indicators, evaluation, monthly, rows = [], [], None, [], []
+    roots, indicators, own_indicators, rows = [], [], [], []
     if cycle is not None:
         # The co-operated goals' ids come first, as a list: with a subquery the planner
         # guessed half the goals matched and hashed the whole table to join the parents.
@@ -309,14 +325,15 @@ def department_detail(request, slug):
         goals = list(
             Goal.objects.filter(cycle=cycle)
             .filter(Q(owner=department) | Q(pk__in=co_goal_ids))
-            .select_related(
-                "owner", "parent", "parent__owner", "parent__parent", "parent__parent__owner"
-            )
+            .select_related(*_TREE_JOINS)
+            .only(*_TREE_FIELDS)
             .order_by("sort_order", "code")
         )
-        indicators = list(
-            Indicator.objects.filter(goal__in=[g.pk for g in goals]).select_related("goal")
-        )
+        goals_by_id = {g.pk: g for g in goals}
+        # The goals are loaded already: no join to read them again with every indicator.
+        indicators = list(Indicator.objects.filter(goal__in=list(goals_by_id)))
+        for indicator in indicators:
+            indicator.goal = goals_by_id[indicator.goal_id]
         roots = build_goal_tree(goals, department)
         _share_cycle(roots, cycle)
         by_goal = defaultdict(list)
@@ -330,25 +347,9 @@ def department_detail(request, slug):
 
         attach(roots)
         own_indicators = [i for i in indicators if i.goal.owner_id == department.pk]
-        # The month-by-month table needs no breakdown: each one is a JSON document listing
-        # every indicator, so only the shown month's is read (one query, not twelve parses).
-        monthly = list(
-            Evaluation.objects.filter(department=department, cycle=cycle)
-            .defer("breakdown")
-            .order_by("period")
-        )
-        evaluation = monthly[-1] if monthly else None
-        if choice.latest_month:
-            evaluation = next((e for e in monthly if e.period == choice.latest_month), evaluation)
-        if evaluation is not None:
-            evaluation.breakdown = (
-                Evaluation.objects.filter(pk=evaluation.pk)
-                .order_by()
-                .values_list("breakdown", flat=True)
-                .first()
-            )
-            rows = breakdown_rows(evaluation.breakdown, {i.code: i for i in indicators})
-    history = _history(department)
+    monthly, evaluation, history = _evaluations(department, choice)
+    if evaluation is not None:
+        rows = breakdown_rows(evaluation.breakdown, {i.code: i for i in indicators})
     history_chart = None
     if history:
         history_frame = pd.DataFrame(
@@ -375,22 +376,54 @@ def department_detail(request, slug):
     )
 
 
-def _history(department: Department) -> list[Evaluation]:
-    """The department's final (latest-month) evaluation of every published cycle."""
-    # One row per cycle from the database, not twelve to throw eleven away.
-    final_month = (
-        Evaluation.objects.filter(department=department, cycle=OuterRef("cycle"))
-        .order_by("-period")
-        .values("period")[:1]
-    )
-    return list(
-        Evaluation.objects.filter(
-            department=department, cycle__published=True, period=Subquery(final_month)
-        )
-        .select_related("cycle")
+def _evaluations(
+    department: Department, choice: CycleChoice
+) -> tuple[list[Evaluation], Evaluation | None, list[Evaluation]]:
+    """The chosen cycle's month-by-month evaluations, the one shown, and the history.
+
+    One query reads the department's evaluations of every published cycle (twelve a year),
+    with the breakdown of the shown month only: a breakdown is a JSON document listing every
+    indicator, so the other months' are not read. The history is each published cycle's
+    final (latest-month) evaluation.
+    """
+    cycles = {c.pk: c for c in choice.cycles}
+    if choice.cycle is None or not cycles:
+        return [], None, []
+    shown_month = choice.latest_month
+    evaluations = list(
+        Evaluation.objects.filter(department=department, cycle_id__in=list(cycles))
         .defer("breakdown")
-        .order_by("cycle__year")
+        .annotate(
+            shown_breakdown=Case(
+                When(cycle_id=choice.cycle.pk, period=shown_month, then=F("breakdown")),
+                default=None,
+                output_field=JSONField(),
+            )
+        )
+        .order_by("period", "pk")
     )
+    final: dict[int, Evaluation] = {}
+    monthly = []
+    for e in evaluations:
+        e.cycle = cycles[e.cycle_id]
+        final[e.cycle_id] = e
+        if e.cycle_id == choice.cycle.pk:
+            monthly.append(e)
+    history = sorted(final.values(), key=lambda e: e.cycle.year)
+    evaluation = monthly[-1] if monthly else None
+    if shown_month:
+        evaluation = next((e for e in monthly if e.period == shown_month), evaluation)
+    if evaluation is not None:
+        if evaluation.period == shown_month:
+            evaluation.breakdown = evaluation.shown_breakdown
+        else:  # the department has no evaluation in the city's latest month: its own last
+            evaluation.breakdown = (
+                Evaluation.objects.filter(pk=evaluation.pk)
+                .order_by()
+                .values_list("breakdown", flat=True)
+                .first()
+            )
+    return monthly, evaluation, history
 
 
 # --- goals and indicators -------------------------------------------------------------------
@@ -450,8 +483,7 @@ def indicator_detail(request, code):
     """An indicator: chart against the target path, data table, method, source, corrections."""
     indicator = _published_indicator(code)
     series = _series(indicator)
-    table = exports.indicator_table(series)
-    rows = exports.table_records(table)
+    rows = exports.indicator_records(series)
     measured = [row for row in rows if row["value"] is not None]
     corrections = list(
         MeasurementCorrection.objects.filter(measurement__indicator=indicator)

@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from portal.status import (
+    SERIES_COLUMNS,
     elapsed_share,
     indicator_status,
+    judge_frame,
     roll_up,
     status_series,
 )
@@ -207,6 +209,52 @@ def test_series_ignores_figures_outside_the_cycle_and_accepts_timestamps():
     )
     assert len(frame) == 1
     assert frame["value"].tolist() == [10]
+
+
+def judged_by_frame(values: dict, *, as_of, baseline, target, direction):
+    """The series as the bulk path (judge_frame, used by recompute) judges it."""
+    shown = [m for m in MONTHS if m <= as_of]
+    frame = pd.DataFrame(
+        {
+            "indicator": 0,
+            "period": shown,
+            "position": range(len(shown)),
+            "value": pd.Series([values.get(m, math.nan) for m in shown], dtype=float),
+            "elapsed": [(n + 1) / len(MONTHS) for n in range(len(shown))],
+            "baseline": [None if baseline is None else float(baseline)] * len(shown),
+            "target": float(target),
+            "direction": direction,
+        }
+    )
+    judged = judge_frame(frame, **THRESHOLDS)
+    return judged[SERIES_COLUMNS].reset_index(drop=True)
+
+
+JAN, FEB, MAR, APR, JUN = (datetime.date(2026, m, 1) for m in (1, 2, 3, 4, 6))
+
+
+@pytest.mark.parametrize(
+    "values, as_of, baseline, target, direction",
+    [
+        ({}, MONTHS[5], 0, 120, "higher"),  # no figure at all
+        ({MAR: 30}, MAR, 0, 120, "higher"),  # months before the first figure
+        ({JAN: 10, FEB: 20}, JUN, 0, 120, "higher"),  # carried forward
+        ({JAN: 10, APR: 5, JUN: 60}, MONTHS[11], 0, 120, "higher"),  # gaps, final month
+        ({JAN: 130, FEB: 0}, APR, 0, 120, "higher"),  # met, then fallen back
+        ({JAN: 90, MAR: 70}, MONTHS[11], 100, 50, "lower"),  # lower is better
+        ({FEB: 40, MAR: 30}, JUN, None, 35, "lower"),  # ceiling without a baseline
+        ({JAN: 20}, APR, None, 100, "higher"),  # no baseline: counts from zero
+        ({JAN: 100, FEB: 90}, MAR, 100, 100, "higher"),  # baseline equals target
+        ({JAN: 0.5, MAR: 0.8}, MONTHS[11], 0, 1, "milestone"),  # milestone unfinished
+        ({JAN: -5, FEB: 0.0}, FEB, 0, 120, "higher"),  # negative progress, a zero figure
+    ],
+)
+def test_series_agrees_with_the_bulk_frame_rules(values, as_of, baseline, target, direction):
+    single = series(values, as_of=as_of, baseline=baseline, target=target, direction=direction)
+    bulk = judged_by_frame(
+        values, as_of=as_of, baseline=baseline, target=target, direction=direction
+    )
+    pd.testing.assert_frame_equal(single, bulk)
 
 
 # --- roll-up -----------------------------------------------------------------------------------
