@@ -120,7 +120,7 @@ def test_an_empty_search_asks_for_words(client, indexed):
 def test_nothing_found_suggests_a_spelling(client, indexed):
     html = page(client, q="满意渡")  # 渡 for 度: same pinyin
     assert zh("Nothing matches “%(q)s”.", q="满意渡") in html
-    assert zh("Did you mean") in html
+    assert zh("Did you mean:") in html
     assert "?q=%E6%BB%A1%E6%84%8F%E5%BA%A6" in html  # 满意度
 
 
