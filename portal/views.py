@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Case, F, JSONField, Max, OuterRef, Q, Subquery, When
+from django.db import connection
+from django.db.models import Case, F, JSONField, Max, Q, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -86,22 +87,42 @@ def parse_month_param(raw: str | None) -> datetime.date | None:
         return None
 
 
+_PUBLISHED_CYCLES_SQL: str | None = None
+
+
+def _published_cycles_sql() -> str:
+    """Published cycles, newest first, each with its latest evaluated month (latest_month).
+
+    Every public page asks for this, so it is written once rather than compiled by the ORM on
+    each view (a subquery annotation cost more to compile than to run). The subquery reads one
+    entry of the evaluations' (cycle, period, rank) index per cycle.
+    """
+    global _PUBLISHED_CYCLES_SQL
+    if _PUBLISHED_CYCLES_SQL is None:
+        quote = connection.ops.quote_name
+        cycle, evaluation = Cycle._meta, Evaluation._meta
+        period = quote(evaluation.get_field("period").column)
+        _PUBLISHED_CYCLES_SQL = (
+            f"SELECT c.*, (SELECT MAX(e.{period}) FROM {quote(evaluation.db_table)} e"
+            f" WHERE e.{quote(evaluation.get_field('cycle').column)} = c.{quote(cycle.pk.column)})"
+            f" AS {quote('latest_month')}"
+            f" FROM {quote(cycle.db_table)} c"
+            f" WHERE c.{quote(cycle.get_field('published').column)} = %s"
+            f" ORDER BY c.{quote(cycle.get_field('year').column)} DESC"
+        )
+    return _PUBLISHED_CYCLES_SQL
+
+
 def choose_cycle(request) -> CycleChoice:
     """The ?year= cycle if published, else the latest published cycle with evaluations.
 
     A malformed or unknown year is ignored with a notice rather than an error page, because
     a bad query string must never break the page (DESIGN.md: bad input gets a clear message).
     """
-    # A subquery per cycle reads one entry of the (cycle, period, rank) index, where a Max()
-    # over the join would scan every evaluation of every year.
-    latest = (
-        Evaluation.objects.filter(cycle=OuterRef("pk")).order_by("-period").values("period")[:1]
-    )
-    cycles = list(
-        Cycle.objects.filter(published=True)
-        .annotate(latest_month=Subquery(latest))
-        .order_by("-year")
-    )
+    cycles = list(Cycle.objects.raw(_published_cycles_sql(), [True]))
+    for cycle in cycles:
+        if isinstance(cycle.latest_month, str):  # SQLite returns dates as text
+            cycle.latest_month = datetime.date.fromisoformat(cycle.latest_month)
     notices = []
     raw_year = request.GET.get("year")
     year = _parse_year(raw_year)

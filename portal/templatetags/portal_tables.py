@@ -128,3 +128,35 @@ def breakdown_rows(rows) -> SafeString:
             f'<td class="num">{_e(num(item.get("points"), 2))}</td></tr>'
         )
     return mark_safe("".join(html))
+
+
+def _or_dash(value) -> str:
+    """``value|default:"—"``."""
+    return _e(value) if value else "—"
+
+
+@register.simple_tag
+def monthly_rows(evaluations) -> SafeString:
+    """The department's score month by month: month, total, rank, light."""
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row" class="nowrap">{_e(month(e.period))}</th>'
+            f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
+            f"<td>{status_badge(e.status, compact=True)}</td></tr>"
+            for e in evaluations
+        )
+    )
+
+
+@register.simple_tag
+def history_rows(evaluations) -> SafeString:
+    """The department's final score of every year: year (a link to it), month, total, rank, grade."""
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row"><a href="?year={_e(e.cycle.year)}">{_e(e.cycle.year)}</a></th>'
+            f'<td class="nowrap">{_e(month(e.period))}</td>'
+            f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
+            f"<td>{_or_dash(e.grade)}</td></tr>"
+            for e in evaluations
+        )
+    )
