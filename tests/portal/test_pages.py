@@ -128,6 +128,30 @@ def test_department_page_shows_contact_goal_tree_indicators_and_traceable_points
     assert "plotly-basic.min.js" in html  # the history chart loads the self-hosted plotly
 
 
+def test_department_goal_tree_nests_tasks_and_shows_other_leads_ancestors_for_context(client):
+    cycle = CycleFactory(year=YEAR)
+    city, lead, helper = (DepartmentFactory(name_en=n) for n in ("City Hall", "Lead", "Helper"))
+    city_goal = GoalFactory(cycle=cycle, level=Goal.Level.CITY, owner=city, title="城市目标")
+    goal = GoalFactory(cycle=cycle, owner=lead, parent=city_goal, title="部门目标")
+    task = GoalFactory(
+        cycle=cycle, owner=lead, parent=goal, level=Goal.Level.TASK, title="重点任务"
+    )
+    task.co_departments.add(helper)
+    GoalFactory(cycle=cycle, owner=city, parent=city_goal, title="无关目标")  # not the helper's
+
+    html = client.get(helper.get_absolute_url(), **EN).content.decode()
+    tree = html[html.index('<ul class="goal-tree">') :]
+    # The co-operated task, inside its parent goal, inside the city goal: both shown for
+    # context with their own lead department.
+    assert tree.index("城市目标") < tree.index("部门目标") < tree.index("重点任务")
+    assert "无关目标" not in html
+    assert f"Lead: {city.display_short_name}" in tree
+    assert f"Lead: {lead.display_short_name}" in tree
+    assert f"Co-operating (lead: {lead.display_short_name})" in tree
+    assert tree.count('<ul class="goal-tree__children">') == 2
+    assert 'goal-node--co"' in tree and tree.count('goal-node--context"') == 2
+
+
 def test_goal_page_shows_tree_departments_source_and_indicators(client):
     build_city()
     goal = Goal.objects.filter(level=Goal.Level.DEPARTMENT).select_related("owner").first()
