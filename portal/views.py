@@ -8,6 +8,7 @@ bounded number of queries however much data there is (DESIGN.md).
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, JSONField, Max, When
+from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -439,6 +440,36 @@ def department_detail(request, slug):
     )
 
 
+_EVALUATIONS_SQL: str | None = None
+
+
+def _department_evaluations_sql() -> str:
+    """A department's evaluations in every published cycle, by month, without the breakdown
+    JSON except the shown month's (shown_breakdown): written once, as the ORM compiled its
+    CASE annotation on every view for longer than the query runs."""
+    global _EVALUATIONS_SQL
+    if _EVALUATIONS_SQL is None:
+        quote = connection.ops.quote_name
+        meta, cycle = Evaluation._meta, Cycle._meta
+
+        def column(name):
+            return quote(meta.get_field(name).column)
+
+        columns = ", ".join(
+            f"e.{quote(f.column)}" for f in meta.concrete_fields if f.name != "breakdown"
+        )
+        _EVALUATIONS_SQL = (
+            f"SELECT {columns}, CASE WHEN e.{column('cycle')} = %s AND e.{column('period')} = %s"
+            f" THEN e.{column('breakdown')} END AS {quote('shown_breakdown')}"
+            f" FROM {quote(meta.db_table)} e JOIN {quote(cycle.db_table)} c"
+            f" ON c.{quote(cycle.pk.column)} = e.{column('cycle')}"
+            f" WHERE e.{column('department')} = %s"
+            f" AND c.{quote(cycle.get_field('published').column)} = %s"
+            f" ORDER BY e.{column('period')}, e.{quote(meta.pk.column)}"
+        )
+    return _EVALUATIONS_SQL
+
+
 def _evaluations(
     department: Department, choice: CycleChoice
 ) -> tuple[list[Evaluation], Evaluation | None, list[Evaluation]]:
@@ -454,16 +485,9 @@ def _evaluations(
         return [], None, []
     shown_month = choice.latest_month
     evaluations = list(
-        Evaluation.objects.filter(department=department, cycle_id__in=list(cycles))
-        .defer("breakdown")
-        .annotate(
-            shown_breakdown=Case(
-                When(cycle_id=choice.cycle.pk, period=shown_month, then=F("breakdown")),
-                default=None,
-                output_field=JSONField(),
-            )
+        Evaluation.objects.raw(
+            _department_evaluations_sql(), [choice.cycle.pk, shown_month, department.pk, True]
         )
-        .order_by("period", "pk")
     )
     final: dict[int, Evaluation] = {}
     monthly = []
@@ -478,7 +502,10 @@ def _evaluations(
         evaluation = next((e for e in monthly if e.period == shown_month), evaluation)
     if evaluation is not None:
         if evaluation.period == shown_month:
-            evaluation.breakdown = evaluation.shown_breakdown
+            breakdown = evaluation.shown_breakdown
+            if isinstance(breakdown, str):  # a raw query's JSON arrives as text
+                breakdown = json.loads(breakdown)
+            evaluation.breakdown = breakdown
         else:  # the department has no evaluation in the city's latest month: its own last
             evaluation.breakdown = (
                 Evaluation.objects.filter(pk=evaluation.pk)
