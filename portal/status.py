@@ -296,15 +296,17 @@ def status_series(
         expected.append(assessed[2])
         planned.append(assessed[3])
         carried.append(value is None and last is not None)
+    # Plain lists: every column's dtype is what judge_frame gives (dates stay objects, the
+    # numbers are floats with NaN, carried is bool) without building a Series for each.
     return pd.DataFrame(
         {
-            "period": pd.Series(shown, dtype=object),
-            "value": pd.Series(value_column, dtype=float),
-            "planned": pd.Series(planned, dtype=float),
-            "progress": pd.Series(progress, dtype=float),
-            "expected": pd.Series(expected, dtype=float),
+            "period": shown,
+            "value": value_column,
+            "planned": planned,
+            "progress": progress,
+            "expected": expected,
             "status": status,
-            "carried": pd.Series(carried, dtype=bool),
+            "carried": carried,
         },
         columns=SERIES_COLUMNS,
     )
