@@ -17,11 +17,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from portal.templatetags.portal_tags import (
-    dimension_label,
-    month,
+    badge_in,
+    dimension_label_in,
+    month_in,
     num,
     progress_bar,
-    status_badge,
 )
 
 register = template.Library()
@@ -29,8 +29,8 @@ register = template.Library()
 _LEVELS: dict[tuple[int, str], str] = {}
 
 
-def _level_label(goal) -> str:
-    key = (goal.level, get_language() or "")
+def _level_label(goal, language: str) -> str:
+    key = (goal.level, language)
     label = _LEVELS.get(key)
     if label is None:
         label = _LEVELS[key] = str(goal.get_level_display())
@@ -55,32 +55,33 @@ def _role_tag(node) -> str:
     return f'<span class="tag">{_e(gettext("Lead: %(dept)s") % {"dept": lead})}</span>'
 
 
-def _goal_node(node) -> str:
+def _goal_node(node, lang: str) -> str:
     indicators = ""
     if node.indicators:
         items = "".join(
             f'<li><a href="{_e(i.get_absolute_url())}">{_e(i.name)}</a> '
-            f"{status_badge(i.status, compact=True)}</li>"
+            f"{badge_in(i.status, True, lang)}</li>"
             for i in node.indicators
         )
         indicators = f'<ul class="goal-node__indicators">{items}</ul>'
     children = ""
     if node.children:
-        items = "".join(_goal_node(child) for child in node.children)
+        items = "".join(_goal_node(child, lang) for child in node.children)
         children = f'<ul class="goal-tree__children">{items}</ul>'
     goal = node.goal
     return (
         f'<li class="goal-node goal-node--{_e(node.role)}"><div class="goal-node__head">'
-        f'<span class="goal-node__level">{_e(_level_label(goal))}</span> '
+        f'<span class="goal-node__level">{_e(_level_label(goal, lang))}</span> '
         f'<a href="{_e(goal.get_absolute_url())}">{_e(goal.title)}</a> {_role_tag(node)} '
-        f"{status_badge(goal.status)}</div>{indicators}{children}</li>"
+        f"{badge_in(goal.status, False, lang)}</div>{indicators}{children}</li>"
     )
 
 
 @register.simple_tag
 def goal_tree(nodes) -> SafeString:
     """City goal → department goal → key task, each with its light and its indicators."""
-    return mark_safe(f'<ul class="goal-tree">{"".join(_goal_node(n) for n in nodes)}</ul>')
+    lang = get_language() or ""
+    return mark_safe(f'<ul class="goal-tree">{"".join(_goal_node(n, lang) for n in nodes)}</ul>')
 
 
 def _with_unit(value, unit: str) -> str:
@@ -91,16 +92,17 @@ def _with_unit(value, unit: str) -> str:
 def indicator_rows(indicators) -> SafeString:
     """The department's indicators: latest value against target, progress, light, source."""
     methodology = _e(gettext("Methodology"))
+    lang = get_language() or ""
     rows = []
     for i in indicators:
         url = _e(i.get_absolute_url())
         rows.append(
             f'<tr><th scope="row"><a href="{url}">{_e(i.name)}</a><br>'
-            f'<span class="muted">{_e(dimension_label(i.dimension))}</span></th>'
+            f'<span class="muted">{_e(dimension_label_in(i.dimension, lang))}</span></th>'
             f'<td class="num">{_e(_with_unit(i.latest_value, i.unit))}</td>'
             f'<td class="num">{_e(_with_unit(i.target, i.unit))}</td>'
-            f'<td class="nowrap">{_e(month(i.latest_period))}</td>'
-            f"<td>{progress_bar(i.progress)}</td><td>{status_badge(i.status)}</td>"
+            f'<td class="nowrap">{_e(month_in(i.latest_period, lang))}</td>'
+            f"<td>{progress_bar(i.progress)}</td><td>{badge_in(i.status, False, lang)}</td>"
             f"<td>{_e(i.source_description or '—')} · "
             f'<a href="{url}#methodology">{methodology}</a></td></tr>'
         )
@@ -110,6 +112,7 @@ def indicator_rows(indicators) -> SafeString:
 @register.simple_tag
 def breakdown_rows(rows) -> SafeString:
     """Where every point comes from: dimension, indicator, weight, value, target, points."""
+    lang = get_language() or ""
     html = []
     for row in rows:
         item, indicator = row["item"], row["indicator"]
@@ -118,13 +121,13 @@ def breakdown_rows(rows) -> SafeString:
         if indicator is not None:
             name = f'<a href="{_e(indicator.get_absolute_url())}">{name}</a>'
         html.append(
-            f'<tr><td>{_e(dimension_label(row["dimension"]))}</td><th scope="row">{name}</th>'
+            f'<tr><td>{_e(dimension_label_in(row["dimension"], lang))}</td><th scope="row">{name}</th>'
             f'<td class="num">{_e(num(item.get("weight")))}</td>'
             f'<td class="num">{_e(_with_unit(item.get("value"), unit))}</td>'
-            f'<td class="nowrap">{_e(month(item.get("period")))}</td>'
+            f'<td class="nowrap">{_e(month_in(item.get("period"), lang))}</td>'
             f'<td class="num">{_e(_with_unit(item.get("target"), unit))}</td>'
             f'<td class="num">{_e(num(item.get("achievement"), 1))}</td>'
-            f"<td>{status_badge(item.get('status'), compact=True)}</td>"
+            f"<td>{badge_in(item.get('status'), True, lang)}</td>"
             f'<td class="num">{_e(num(item.get("points"), 2))}</td></tr>'
         )
     return mark_safe("".join(html))
@@ -138,11 +141,12 @@ def _or_dash(value) -> str:
 @register.simple_tag
 def monthly_rows(evaluations) -> SafeString:
     """The department's score month by month: month, total, rank, light."""
+    lang = get_language() or ""
     return mark_safe(
         "".join(
-            f'<tr><th scope="row" class="nowrap">{_e(month(e.period))}</th>'
+            f'<tr><th scope="row" class="nowrap">{_e(month_in(e.period, lang))}</th>'
             f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
-            f"<td>{status_badge(e.status, compact=True)}</td></tr>"
+            f"<td>{badge_in(e.status, True, lang)}</td></tr>"
             for e in evaluations
         )
     )
@@ -151,10 +155,11 @@ def monthly_rows(evaluations) -> SafeString:
 @register.simple_tag
 def history_rows(evaluations) -> SafeString:
     """The department's final score of every year: year (a link to it), month, total, rank, grade."""
+    lang = get_language() or ""
     return mark_safe(
         "".join(
             f'<tr><th scope="row"><a href="?year={_e(e.cycle.year)}">{_e(e.cycle.year)}</a></th>'
-            f'<td class="nowrap">{_e(month(e.period))}</td>'
+            f'<td class="nowrap">{_e(month_in(e.period, lang))}</td>'
             f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
             f"<td>{_or_dash(e.grade)}</td></tr>"
             for e in evaluations

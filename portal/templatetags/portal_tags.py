@@ -60,8 +60,13 @@ _BADGES: dict[tuple[str, bool, str], str] = {}
 @register.simple_tag
 def status_badge(status, compact=False):
     """A status light: a shape icon plus the status in words."""
+    return badge_in(status, compact, get_language() or "")
+
+
+def badge_in(status, compact: bool, language: str):
+    """``status_badge`` for a caller that has looked up the active language once for many."""
     value = _status_value(status)
-    key = (value, bool(compact), get_language() or "")
+    key = (value, bool(compact), language)
     badge = _BADGES.get(key)
     if badge is None:
         badge = _BADGES[key] = _render_badge(value, bool(compact))
@@ -153,10 +158,15 @@ _MONTHS: dict[tuple[datetime.date, str], str] = {}
 @register.filter
 def month(value) -> str:
     """A month in the visitor's language: 2026年10月 / October 2026."""
+    return month_in(value, get_language() or "")
+
+
+def month_in(value, language: str) -> str:
+    """``month`` for a caller that has looked up the active language once for many."""
     parsed = parse_month(value)
     if parsed is None:
         return "—"
-    key = (parsed, get_language() or "")
+    key = (parsed, language)
     text = _MONTHS.get(key)
     if text is None:
         text = _MONTHS[key] = date_filter(parsed, "YEAR_MONTH_FORMAT")
@@ -243,9 +253,14 @@ _DIMENSION_LABELS: dict[tuple[str, str], str] = {}
 @register.filter
 def dimension_label(key) -> str:
     """The dimension's name in the visitor's language (memoised: one per indicator row)."""
+    return dimension_label_in(key, get_language() or "")
+
+
+def dimension_label_in(key, language: str) -> str:
+    """``dimension_label`` for a caller that has looked up the active language once for many."""
     from portal.models import Indicator
 
-    memo_key = (str(key), get_language() or "")
+    memo_key = (str(key), language)
     label = _DIMENSION_LABELS.get(memo_key)
     if label is None:
         try:
