@@ -29,7 +29,8 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"editor{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.gov.cn")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    # Hashed when built, so no second save after creation.
+    password = factory.django.Password("correct-horse-battery")
     is_staff = True
 
 
