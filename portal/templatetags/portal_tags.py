@@ -44,6 +44,9 @@ def _status_value(status) -> str:
 
 @register.simple_tag
 def site_name() -> str:
+    """The site's name in the visitor's language."""
+    if (get_language() or "").startswith("en"):
+        return getattr(settings, "PORTAL_SITE_NAME_EN", "") or settings.WAGTAIL_SITE_NAME
     return settings.WAGTAIL_SITE_NAME
 
 

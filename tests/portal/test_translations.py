@@ -209,8 +209,16 @@ def test_home_page_speaks_chinese_by_default_and_english_after_the_switch(client
     assert "The city at a glance, 2026" in html
     for english in ZH_EN.values():
         assert english in html, f"{english!r} missing from the English home page"
-    for chinese in ("跳到主要内容", "大字号", "无障碍声明", "全市概况", "正常推进"):
+    for chinese in (
+        "跳到主要内容",
+        "大字号",
+        "无障碍声明",
+        "全市概况",
+        "正常推进",
+        "政府绩效公开平台",
+    ):
         assert chinese not in html, f"{chinese} shown on the English page"
+    assert "Government Performance Portal" in html  # the site's name, in the header and title
 
     # And back: the choice is remembered in a cookie, not stuck in a cached page.
     client.get("/lang/zh-hans/?next=/")
