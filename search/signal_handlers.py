@@ -15,19 +15,26 @@ from search.models import SearchSynonym
 DEPARTMENT_FIELDS = ("name", "short_name", "name_en", "slug", "description", "active")
 
 
-def _cycle_contents(cycle_ids) -> None:
-    """Every document of these cycles: goals, indicators and monthly results."""
-    queue("goal", Goal.objects.filter(cycle__in=cycle_ids).values_list("pk", flat=True))
+def _goals_and_below(**goal_lookup) -> None:
+    """Queue the goals matching ``goal_lookup``, their indicators and their monthly results."""
+    queue("goal", Goal.objects.filter(**goal_lookup).values_list("pk", flat=True))
     queue(
         "indicator",
-        Indicator.objects.filter(goal__cycle__in=cycle_ids).values_list("pk", flat=True),
+        Indicator.objects.filter(
+            **{f"goal__{key}": value for key, value in goal_lookup.items()}
+        ).values_list("pk", flat=True),
     )
     queue(
         "result",
-        Measurement.objects.filter(indicator__goal__cycle__in=cycle_ids).values_list(
-            "pk", flat=True
-        ),
+        Measurement.objects.filter(
+            **{f"indicator__goal__{key}": value for key, value in goal_lookup.items()}
+        ).values_list("pk", flat=True),
     )
+
+
+def _cycle_contents(cycle_ids) -> None:
+    """Every document of these cycles: goals, indicators and monthly results."""
+    _goals_and_below(cycle__in=cycle_ids)
 
 
 def goal_saved(sender, instance, created=False, **kwargs):
@@ -102,19 +109,8 @@ def department_saved(sender, instance, created, **kwargs):
         return
     if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en")):
         # Every document names its department: a rename reaches all of them.
-        owned = Goal.objects.filter(owner=instance)
-        queue("goal", owned.values_list("pk", flat=True))
+        _goals_and_below(owner=instance)
         queue("goal", instance.co_goals.values_list("pk", flat=True))
-        queue(
-            "indicator",
-            Indicator.objects.filter(goal__owner=instance).values_list("pk", flat=True),
-        )
-        queue(
-            "result",
-            Measurement.objects.filter(indicator__goal__owner=instance).values_list(
-                "pk", flat=True
-            ),
-        )
 
 
 def department_deleted(sender, instance, **kwargs):
