@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -105,8 +106,11 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
     }
 
 
-def score_history_spec(frame: pd.DataFrame, *, title: str = "") -> dict:
-    """Department total score by month or year (columns label, total), as a plotly.js spec."""
+def score_history_spec(frame: pd.DataFrame | Mapping[str, Sequence], *, title: str = "") -> dict:
+    """Department total score by month or year (columns label, total), as a plotly.js spec.
+
+    ``frame`` is a DataFrame or any mapping of the two columns (a page with three years to
+    draw need not build a DataFrame)."""
     return {
         "data": [
             {

@@ -416,10 +416,11 @@ def department_detail(request, slug):
         rows = breakdown_rows(evaluation.breakdown, {i.code: i for i in indicators})
     history_chart = None
     if history:
-        history_frame = pd.DataFrame(
-            {"label": [h.cycle.year for h in history], "total": [h.total for h in history]}
-        )
-        history_chart = charts.figure_json(charts.score_history_spec(history_frame))
+        history_columns = {
+            "label": [h.cycle.year for h in history],
+            "total": [h.total for h in history],
+        }
+        history_chart = charts.figure_json(charts.score_history_spec(history_columns))
     return render(
         request,
         "portal/department.html",
@@ -465,6 +466,11 @@ def _department_evaluations_sql() -> str:
             f" ON c.{quote(cycle.pk.column)} = e.{column('cycle')}"
             f" WHERE e.{column('department')} = %s"
             f" AND c.{quote(cycle.get_field('published').column)} = %s"
+            # The shown cycle's every month; of the other cycles, only the final month.
+            f" AND (e.{column('cycle')} = %s OR e.{column('period')} = ("
+            f"SELECT MAX(f.{column('period')}) FROM {quote(meta.db_table)} f"
+            f" WHERE f.{column('department')} = e.{column('department')}"
+            f" AND f.{column('cycle')} = e.{column('cycle')}))"
             f" ORDER BY e.{column('period')}, e.{quote(meta.pk.column)}"
         )
     return _EVALUATIONS_SQL
@@ -475,10 +481,10 @@ def _evaluations(
 ) -> tuple[list[Evaluation], Evaluation | None, list[Evaluation]]:
     """The chosen cycle's month-by-month evaluations, the one shown, and the history.
 
-    One query reads the department's evaluations of every published cycle (twelve a year),
-    with the breakdown of the shown month only: a breakdown is a JSON document listing every
-    indicator, so the other months' are not read. The history is each published cycle's
-    final (latest-month) evaluation.
+    One query reads the department's evaluations of the shown cycle (twelve a year) and the
+    final (latest-month) one of every other published cycle, with the breakdown of the shown
+    month only: a breakdown is a JSON document listing every indicator, so the other months'
+    are not read. The history is each published cycle's final evaluation.
     """
     cycles = {c.pk: c for c in choice.cycles}
     if choice.cycle is None or not cycles:
@@ -486,7 +492,8 @@ def _evaluations(
     shown_month = choice.latest_month
     evaluations = list(
         Evaluation.objects.raw(
-            _department_evaluations_sql(), [choice.cycle.pk, shown_month, department.pk, True]
+            _department_evaluations_sql(),
+            [choice.cycle.pk, shown_month, department.pk, True, choice.cycle.pk],
         )
     )
     final: dict[int, Evaluation] = {}

@@ -3,40 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-_PLAIN_URL_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
-_URL_PATTERNS: dict[tuple, str] = {}
-
-
-def quick_reverse(name: str, **kwargs) -> str:
-    """``reverse()`` for links printed by the hundred on one page (a department's indicators).
-
-    Resolves the URL pattern once per (name, keyword names, prefix, urlconf), then fills it in;
-    a value that needs quoting falls back to ``reverse`` itself.
-    """
-    if not all(_PLAIN_URL_PART.match(str(value)) for value in kwargs.values()):
-        return reverse(name, kwargs=kwargs)
-    key = (name, tuple(sorted(kwargs)), get_script_prefix(), get_urlconf())
-    pattern = _URL_PATTERNS.get(key)
-    if pattern is None:
-        slots = {k: f"{{{k}}}" for k in kwargs}
-        # Placeholders that any converter accepts: digits for int converters, else words.
-        probe = {k: "1999" if isinstance(v, int) else f"zzslot{k}zz" for k, v in kwargs.items()}
-        url = reverse(name, kwargs=probe)
-        for k, v in probe.items():
-            url = url.replace(str(v), slots[k], 1)
-        pattern = _URL_PATTERNS[key] = url
-    return pattern.format(**{k: str(v) for k, v in kwargs.items()})
+from portal.links import quick_reverse
 
 
 def default_grade_bands() -> list[dict]:

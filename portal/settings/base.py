@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.links.LinkContextMiddleware",
     # Last, so a cached page still passes through every middleware above on its way out.
     "portal.cache.CachedPageMiddleware",
 ]
@@ -86,6 +87,24 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+
+
+def use_prepared_statements(database: dict) -> dict:
+    """PostgreSQL: bind parameters on the server and keep a query's plan once it has run five
+    times on a connection (psycopg's prepare_threshold). A public page runs the same few
+    queries for every visitor; planning them again each time cost PostgreSQL half its CPU per
+    page (bench/). DATABASE_PREPARED_STATEMENTS=0 turns it off, e.g. behind a pgbouncer in
+    transaction mode, which cannot keep a statement on one server connection."""
+    if "postgresql" in database.get("ENGINE", "") and os.environ.get(
+        "DATABASE_PREPARED_STATEMENTS", "1"
+    ) not in ("0", "false", "no"):
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 5)
+    return database
+
+
+use_prepared_statements(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

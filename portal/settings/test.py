@@ -11,8 +11,10 @@ SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://portal:portal@127.0.0.1:54329/portal")
+    "default": use_prepared_statements(  # noqa: F405 — as in production
+        dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "postgres://portal:portal@127.0.0.1:54329/portal")
+        )
     )
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

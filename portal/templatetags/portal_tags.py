@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 from decimal import Decimal
+from html import escape
 
 from django import template
 from django.conf import settings
@@ -113,13 +114,19 @@ def _is_missing(value) -> bool:
         return True
 
 
+_QUANTA: dict[int, Decimal] = {}
+
+
 @register.filter
 def num(value, places=2):
     """A number with thousands separators and at most ``places`` decimals; "—" when missing."""
     if _is_missing(value):
         return "—"
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)))
-    text = f"{number:,.{int(places)}f}"
+    places = int(places)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+    text = f"{Decimal(str(value)).quantize(quantum):,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -178,24 +185,23 @@ def month_in(value, language: str) -> str:
 
 @register.simple_tag
 def progress_bar(value, expected=None):
-    """Progress as a bar plus its percentage in text (the bar itself is hidden from readers)."""
+    """Progress as a bar plus its percentage in text (the bar itself is hidden from readers).
+
+    Printed once per indicator row: plain f-strings, each value escaped, not format_html."""
     expected_html = ""
     expected_text = ""
     if expected is not None:
-        expected_html = format_html(
-            '<span class="progress__expected" style="left: {}%"></span>', bar_width(expected)
+        expected_html = (
+            f'<span class="progress__expected" style="left: {escape(bar_width(expected))}%"></span>'
         )
-        expected_text = format_html(
-            ' <span class="muted">/ {} {}</span>', gettext("expected"), pct(expected)
+        expected_text = (
+            f' <span class="muted">/ {escape(gettext("expected"))} {escape(pct(expected))}</span>'
         )
-    return format_html(
+    return mark_safe(
         '<span class="progress"><span class="progress__track" aria-hidden="true">'
-        '<span class="progress__fill" style="width: {}%"></span>{}</span>'
-        '<span class="progress__text">{}{}</span></span>',
-        bar_width(value),
-        expected_html,
-        pct(value),
-        expected_text,
+        f'<span class="progress__fill" style="width: {escape(bar_width(value))}%"></span>'
+        f'{expected_html}</span><span class="progress__text">{escape(pct(value))}'
+        f"{expected_text}</span></span>"
     )
 
 

@@ -29,7 +29,7 @@ from portal.models import (
     Indicator,
     Status,
 )
-from portal.templatetags.portal_tags import month, num, pct, status_badge
+from portal.templatetags.portal_tags import month, num, pct, progress_bar, status_badge
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,42 @@ def test_department_goal_tree_nests_tasks_and_shows_other_leads_ancestors_for_co
     assert f"Co-operating (lead: {lead.display_short_name})" in tree
     assert tree.count('<ul class="goal-tree__children">') == 2
     assert 'goal-node--co"' in tree and tree.count('goal-node--context"') == 2
+
+
+def test_department_page_shows_every_month_of_the_year_and_each_years_final_score(client):
+    department = DepartmentFactory(name_en="Tax Office")
+    for year, months in ((YEAR - 1, 12), (YEAR, 3)):
+        cycle = CycleFactory(year=year)
+        goal = GoalFactory(cycle=cycle, owner=department)
+        indicator = IndicatorFactory(goal=goal)
+        for m in range(1, months + 1):
+            record_measurement(indicator, datetime.date(year, m, 1), Decimal(5 * m + year % 7))
+        recompute(cycle)
+
+    def history_row(evaluation):
+        return (
+            f'<a href="?year={evaluation.cycle.year}">{evaluation.cycle.year}</a></th>'
+            f'<td class="nowrap">{month(evaluation.period)}</td>'
+            f'<td class="num">{num(evaluation.total, 1)}</td>'
+        )
+
+    finals = [
+        Evaluation.objects.filter(department=department, cycle__year=y).latest("period")
+        for y in (YEAR - 1, YEAR)
+    ]
+    with translation.override("en"):
+        for shown, months in ((YEAR, 3), (YEAR - 1, 12)):
+            html = client.get(f"{department.get_absolute_url()}?year={shown}", **EN)
+            html = html.content.decode()
+            monthly = html[html.index('id="monthly-caption"') : html.index('id="history-heading"')]
+            assert monthly.count('<th scope="row" class="nowrap">') == months
+            for e in Evaluation.objects.filter(department=department, cycle__year=shown):
+                assert f'{month(e.period)}</th><td class="num">{num(e.total, 1)}</td>' in monthly
+            history = html[html.index('id="history-caption"') :]
+            # Both years, each with its final month's score, whichever year is shown.
+            assert history.count('<tr><th scope="row">') == 2
+            for final in finals:
+                assert history_row(final) in history
 
 
 def test_goal_page_shows_tree_departments_source_and_indicators(client):
@@ -397,6 +433,17 @@ def test_base_layout_is_accessible_by_construction(client):
 )
 def test_num_formats_numbers_for_people(value, expected):
     assert num(value) == expected
+
+
+def test_progress_bar_shows_the_share_in_words_and_clips_the_bar():
+    with translation.override("en"):
+        bar = str(progress_bar(1.7, 0.333))
+        empty = str(progress_bar(None))
+    # The text says what the bar shows; the bar itself is hidden from screen readers.
+    assert '<span class="progress__track" aria-hidden="true">' in bar
+    assert 'style="width: 100.0%"' in bar and 'style="left: 33.3%"' in bar  # clipped bar
+    assert '<span class="progress__text">170% <span class="muted">/ expected 33%</span>' in bar
+    assert 'style="width: 0%"' in empty and '<span class="progress__text">—</span>' in empty
 
 
 def test_status_badge_has_words_and_a_distinct_shape():
