@@ -360,6 +360,22 @@ def test_query_count_does_not_grow_with_data(client):
     assert before[indicator.get_absolute_url()] <= 15
 
 
+@pytest.mark.usefixtures("no_page_cache")
+def test_page_queries_are_planned_once_per_connection(client):
+    """PostgreSQL keeps the plan of a query a connection has run five times (production
+    settings): the department page's goal tree is not planned again for every visitor."""
+    build_city(departments=2)
+    departments = list(Department.objects.all())
+    for n in range(6):
+        client.get(departments[n % 2].get_absolute_url(), **EN)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["WITH direct AS%"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
 # --- caching, cookies, language -------------------------------------------------------------
 
 
