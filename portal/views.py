@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from portal import charts, exports
 from portal.cache import cached_public_page
+from portal.evaluation import city_status
 from portal.models import (
     Cycle,
     Department,
@@ -185,6 +186,7 @@ def home_context(request) -> dict:
     data_month = Indicator.objects.filter(goal__cycle=cycle).aggregate(m=Max("latest_period"))["m"]
     context.update(
         {
+            "city_status": city_status(cycle),
             "goal_status_counts": _status_counts(goal_statuses),
             "goal_total": len(goal_statuses),
             "department_status_counts": _status_counts(e.status for e in evaluations),

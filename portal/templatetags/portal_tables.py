@@ -46,13 +46,16 @@ def _e(value) -> str:
 
 
 def _role_tag(node) -> str:
+    # Each gettext outside the f-strings: xgettext (makemessages) does not look inside one.
     if node.role == "owner":
-        return f'<span class="tag tag--owner">{_e(gettext("Lead"))}</span>'
+        text = gettext("Lead")
+        return f'<span class="tag tag--owner">{_e(text)}</span>'
     lead = node.goal.owner.display_short_name
     if node.role == "co":
         text = gettext("Co-operating (lead: %(dept)s)") % {"dept": lead}
         return f'<span class="tag tag--co">{_e(text)}</span>'
-    return f'<span class="tag">{_e(gettext("Lead: %(dept)s") % {"dept": lead})}</span>'
+    text = gettext("Lead: %(dept)s") % {"dept": lead}
+    return f'<span class="tag">{_e(text)}</span>'
 
 
 def _goal_node(node, lang: str) -> str:

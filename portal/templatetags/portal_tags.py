@@ -194,9 +194,9 @@ def progress_bar(value, expected=None):
         expected_html = (
             f'<span class="progress__expected" style="left: {escape(bar_width(expected))}%"></span>'
         )
-        expected_text = (
-            f' <span class="muted">/ {escape(gettext("expected"))} {escape(pct(expected))}</span>'
-        )
+        # gettext outside the f-string: xgettext (makemessages) does not look inside one.
+        label = escape(gettext("expected"))
+        expected_text = f' <span class="muted">/ {label} {escape(pct(expected))}</span>'
     return mark_safe(
         '<span class="progress"><span class="progress__track" aria-hidden="true">'
         f'<span class="progress__fill" style="width: {escape(bar_width(value))}%"></span>'

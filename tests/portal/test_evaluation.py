@@ -22,6 +22,7 @@ from portal.factories import (
     QualitativeReviewFactory,
 )
 from portal.models import Evaluation, Goal, Indicator
+from portal.status import roll_up
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +242,12 @@ def test_home_page_helpers():
     counts = department_status_counts(cycle)
     assert list(counts) == ["green", "yellow", "red", "none", "not_started"]
     assert sum(counts.values()) == 2
-    assert city_status(cycle) in {"green", "yellow", "red"}
+    statuses = Indicator.objects.filter(goal__cycle=cycle).values_list("status", "weight")
+    assert city_status(cycle) == roll_up([s for s, _ in statuses], [w for _, w in statuses])
+    Indicator.objects.filter(goal__cycle=cycle).update(status="red")
+    assert city_status(cycle) == "red"
+    Indicator.objects.filter(goal__cycle=cycle).update(status="none")
+    assert city_status(cycle) == "none"  # no data: no colour, rather than a guess
     assert department_status_counts(cycle, month(9)) == dict.fromkeys(counts, 0)
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
@@ -111,3 +112,15 @@ def test_unknown_user_and_missing_file_are_refused(tmp_path, indicators):
         run(path, "--user", "nobody")
     with pytest.raises(CommandError, match="No such file"):
         run(str(tmp_path / "missing.csv"))
+
+
+def test_the_command_speaks_the_sites_default_language(tmp_path, indicators):
+    path = write(tmp_path, "m.csv", "indicator_code,period,value\nX-9,2025-01,10\n")
+    err = StringIO()
+    with translation.override(settings.LANGUAGE_CODE):  # the site's default: Chinese
+        with pytest.raises(CommandError, match="m.csv 中有 1 处错误，未写入任何数据。"):
+            call_command("import_measurements", path, stdout=StringIO(), stderr=err)
+        with pytest.raises(CommandError, match="文件不存在"):
+            run(str(tmp_path / "missing.csv"))
+    assert "X-9" in err.getvalue()
+    assert Measurement.objects.count() == 0

@@ -96,6 +96,27 @@ def test_home_shows_goals_by_status_and_departments_with_scores(client):
     assert "Newest reports" not in html  # no fake content when no reports app provides any
 
 
+def test_home_shows_the_city_overall_light_rolled_up_from_every_indicator(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    cycle = build_city(departments=2, indicators_per_goal=2)
+    indicators = Indicator.objects.filter(goal__cycle=cycle).order_by("pk")
+    indicators.update(status=Status.GREEN, weight=Decimal(1))
+
+    def city_light():
+        html = client.get("/", **EN).content.decode()
+        line = html[html.index('<p class="city-status">') :]
+        return line[: line.index("</p>")]
+
+    assert "On track" in city_light()
+    # One of four equal weights red, three green: a share of 0.75 < 0.8, so the city lags.
+    assert indicators.count() == 4
+    Indicator.objects.filter(pk=indicators[0].pk).update(status=Status.RED)
+    assert "Lagging" in city_light() and "Seriously" not in city_light()
+    # The same red indicator weighing most turns the whole city red.
+    Indicator.objects.filter(pk=indicators[0].pk).update(weight=Decimal(10))
+    assert "Seriously lagging" in city_light()
+
+
 def test_home_without_any_cycle_says_so(client):
     response = client.get("/", **EN)
     assert response.status_code == 200

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.importing import error_report_lines, import_measurements, summary_line
 
@@ -30,19 +32,26 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         user = None
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
-                raise CommandError(f"No user named {options['user']!r}.") from None
+                raise CommandError(
+                    _("No user named “%(name)s”.") % {"name": options["user"]}
+                ) from None
         with path.open("rb") as fileobj:
             result = import_measurements(fileobj, path.name, user=user, dry_run=options["dry_run"])
         if not result.ok:
             for line in error_report_lines(result):
                 self.stderr.write(line)
             raise CommandError(
-                f"{result.error_count} error(s) in {path.name}; nothing was written."
+                ngettext(
+                    "%(count)d error in %(file)s; nothing was written.",
+                    "%(count)d errors in %(file)s; nothing was written.",
+                    result.error_count,
+                )
+                % {"count": result.error_count, "file": path.name}
             )
         self.stdout.write(summary_line(result))
