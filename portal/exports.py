@@ -1,7 +1,8 @@
 """Downloads of the data shown on an indicator page: CSV (UTF-8 with BOM), XLSX and JSON.
 
 The HTML table and every download come from the same rows (``indicator_records``), so what a
-visitor downloads is exactly what the page shows.
+visitor downloads is exactly what the page shows; XLSX and JSON also carry the page's
+corrections table (``correction_records``).
 """
 
 from __future__ import annotations
@@ -99,6 +100,44 @@ def indicator_table(series: pd.DataFrame) -> pd.DataFrame:
     return table.astype(object).where(table.notna(), None)
 
 
+CORRECTION_KEYS = [
+    "period",
+    "previous_value",
+    "corrected_value",
+    "reason",
+    "corrected_by",
+    "corrected_at",
+]
+
+
+def correction_labels() -> dict[str, str]:
+    """The corrections table's headings, as on the indicator page."""
+    return {
+        "period": _("Month"),
+        "previous_value": _("Previous value"),
+        "corrected_value": _("Corrected value"),
+        "reason": _("Reason"),
+        "corrected_by": _("Corrected by"),
+        "corrected_at": _("When"),
+    }
+
+
+def correction_records(corrections) -> list[dict]:
+    """The page's corrections table as rows: newest first, who as a role (``correction.role``,
+    personal names are not published), when as a local ISO time."""
+    return [
+        {
+            "period": _month_text(c.measurement.period),
+            "previous_value": _round(c.old_value, 4),
+            "corrected_value": _round(c.new_value, 4),
+            "reason": c.reason,
+            "corrected_by": str(c.role),
+            "corrected_at": timezone.localtime(c.corrected_at).isoformat(timespec="seconds"),
+        }
+        for c in corrections
+    ]
+
+
 def table_records(table: pd.DataFrame) -> list[dict]:
     return table.to_dict(orient="records")
 
@@ -128,7 +167,9 @@ def to_csv(table: pd.DataFrame, unit: str = "") -> bytes:
     return table.rename(columns=column_labels(unit)).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx(table: pd.DataFrame, meta: dict, unit: str = "") -> bytes:
+def to_xlsx(
+    table: pd.DataFrame, meta: dict, unit: str = "", corrections: list[dict] | None = None
+) -> bytes:
     buffer = io.BytesIO()
     about = pd.DataFrame(
         [
@@ -147,29 +188,45 @@ def to_xlsx(table: pd.DataFrame, meta: dict, unit: str = "") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.rename(columns=column_labels(unit)).to_excel(writer, sheet_name="data", index=False)
         about.to_excel(writer, sheet_name="about", index=False)
+        pd.DataFrame(corrections or [], columns=CORRECTION_KEYS).rename(
+            columns=correction_labels()
+        ).to_excel(writer, sheet_name="corrections", index=False)
     return buffer.getvalue()
 
 
-def to_json(table: pd.DataFrame, meta: dict, unit: str = "") -> bytes:
+def to_json(
+    table: pd.DataFrame, meta: dict, unit: str = "", corrections: list[dict] | None = None
+) -> bytes:
     labels = column_labels(unit)
+    correction_columns = correction_labels()
     payload = {
         **meta,
         "columns": [{"key": key, "label": labels[key]} for key in COLUMN_KEYS],
         "data": table_records(table),
+        "correction_columns": [
+            {"key": key, "label": correction_columns[key]} for key in CORRECTION_KEYS
+        ],
+        "corrections": corrections or [],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def download_response(indicator: Indicator, series: pd.DataFrame, fmt: str, *, page_url: str):
-    """An attachment response with the indicator's table in ``fmt`` (csv, xlsx or json)."""
+def download_response(
+    indicator: Indicator, series: pd.DataFrame, fmt: str, *, page_url: str, corrections=()
+):
+    """An attachment response with the indicator's table in ``fmt`` (csv, xlsx or json).
+
+    CSV holds the one data table; XLSX and JSON add what the page says about it (metadata) and
+    its corrections table (``corrections``: MeasurementCorrection rows with ``role`` set)."""
     table = indicator_table(series)
     unit = indicator.unit
+    fixes = correction_records(corrections)
     if fmt == "csv":
         body = to_csv(table, unit)
     elif fmt == "xlsx":
-        body = to_xlsx(table, metadata(indicator, table, page_url=page_url), unit)
+        body = to_xlsx(table, metadata(indicator, table, page_url=page_url), unit, fixes)
     elif fmt == "json":
-        body = to_json(table, metadata(indicator, table, page_url=page_url), unit)
+        body = to_json(table, metadata(indicator, table, page_url=page_url), unit, fixes)
     else:
         raise ValueError(fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

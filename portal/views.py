@@ -576,6 +576,18 @@ def correction_role(correction: MeasurementCorrection, department: Department) -
     return _("Data editor, %(department)s") % {"department": department.display_short_name}
 
 
+def _corrections(indicator: Indicator) -> list[MeasurementCorrection]:
+    """The indicator's corrections, newest first, each with the role that made it (``role``)."""
+    corrections = list(
+        MeasurementCorrection.objects.filter(measurement__indicator=indicator)
+        .select_related("measurement", "corrected_by")
+        .order_by("-corrected_at", "-pk")
+    )
+    for correction in corrections:
+        correction.role = correction_role(correction, indicator.goal.owner)
+    return corrections
+
+
 @cached_public_page
 @require_GET
 def indicator_detail(request, code):
@@ -584,13 +596,7 @@ def indicator_detail(request, code):
     series = _series(indicator)
     rows = exports.indicator_records(series)
     measured = [row for row in rows if row["value"] is not None]
-    corrections = list(
-        MeasurementCorrection.objects.filter(measurement__indicator=indicator)
-        .select_related("measurement", "corrected_by")
-        .order_by("-corrected_at", "-pk")
-    )
-    for correction in corrections:
-        correction.role = correction_role(correction, indicator.goal.owner)
+    corrections = _corrections(indicator)
     chart = None
     if len(series):
         chart = charts.figure_json(charts.indicator_figure_spec(series, unit=indicator.unit))
@@ -615,12 +621,15 @@ def indicator_detail(request, code):
 @cached_public_page
 @require_GET
 def indicator_download(request, code, fmt):
-    """The indicator page's table as CSV, XLSX or JSON; any other format is a 404."""
+    """The indicator page's table as CSV, XLSX or JSON (the last two with the corrections
+    table too); any other format is a 404."""
     if fmt not in exports.FORMATS:
         raise Http404("Unknown download format")
     indicator = _published_indicator(code)
     page_url = request.build_absolute_uri(indicator.get_absolute_url())
-    return exports.download_response(indicator, _series(indicator), fmt, page_url=page_url)
+    return exports.download_response(
+        indicator, _series(indicator), fmt, page_url=page_url, corrections=_corrections(indicator)
+    )
 
 
 # --- rankings -------------------------------------------------------------------------------

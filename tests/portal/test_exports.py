@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 
+from portal.actions import record_measurement
+from portal.factories import DepartmentEditorFactory, UserFactory
 from portal.models import Indicator
-from tests.portal.test_pages import EN, build_city
+from tests.portal.test_pages import EN, YEAR, build_city
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,27 @@ def test_downloads_carry_no_cookies(client, page):
     indicator, _rows, _html = page
     for fmt in ("csv", "xlsx", "json"):
         assert not client.get(f"/indicators/{indicator.code}/data.{fmt}").cookies
+
+
+def test_xlsx_and_json_carry_the_corrections_table_as_the_page_shows_it(client):
+    build_city(departments=1, months=3)
+    indicator = Indicator.objects.select_related("goal__owner").first()
+    editor = UserFactory(username="li.si")
+    DepartmentEditorFactory(user=editor, department=indicator.goal.owner)
+    record_measurement(
+        indicator, datetime.date(YEAR, 2, 1), Decimal("99.5"), user=editor, reason="统计口径更正"
+    )
+    html = client.get(indicator.get_absolute_url(), **EN).content.decode()
+    assert "统计口径更正" in html and "li.si" not in html  # a role, not a personal name
+
+    payload = json.loads(client.get(f"/indicators/{indicator.code}/data.json", **EN).content)
+    [fix] = payload["corrections"]
+    assert fix["period"] == f"{YEAR}-02" and fix["corrected_value"] == 99.5
+    assert fix["reason"] == "统计口径更正"
+    assert fix["corrected_by"] in html and "li.si" not in json.dumps(payload)
+    assert [c["key"] for c in payload["correction_columns"]] == list(fix)
+
+    response = client.get(f"/indicators/{indicator.code}/data.xlsx", **EN)
+    sheet = pd.read_excel(io.BytesIO(response.content), sheet_name="corrections", dtype=object)
+    assert list(sheet.columns)[:3] == ["Month", "Previous value", "Corrected value"]
+    assert sheet.iloc[0].tolist()[:4] == [f"{YEAR}-02", fix["previous_value"], 99.5, "统计口径更正"]
