@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from portal import cache as portal_cache
@@ -33,7 +33,7 @@ from portal.models import (
 )
 from portal.scoring import score_departments
 from portal.signals import cycle_recomputed
-from portal.status import judge_frame, roll_up, status_series
+from portal.status import ROLL_UP_VALUES, judge_frame, roll_up, status_series
 
 INDICATOR_FIELDS = [
     "id",
@@ -430,11 +430,24 @@ def indicator_series(indicator: Indicator) -> pd.DataFrame:
 
 
 def city_status(cycle: Cycle) -> str:
-    """The city's overall light: the weighted roll-up of every indicator's snapshot (1 query)."""
-    rows = list(Indicator.objects.filter(goal__cycle=cycle).values_list("status", "weight"))
+    """The city's overall light: the weighted roll-up of every indicator's snapshot.
+
+    One query that totals the weights per light in the database (a city has thousands of
+    indicators); the same result as ``roll_up`` over every indicator, including its rule that
+    lights count equally when no counted indicator has a positive weight."""
+    rows = list(
+        Indicator.objects.filter(goal__cycle=cycle)
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"), weight=Sum("weight", filter=Q(weight__gt=0)))
+    )
     if not rows:
         return _status_without_data(cycle, timezone.localdate())
-    return roll_up([status for status, _ in rows], [weight for _, weight in rows])
+    weighted = any(row["weight"] for row in rows if row["status"] in ROLL_UP_VALUES)
+    return roll_up(
+        [row["status"] for row in rows],
+        [(row["weight"] or 0) if weighted else row["count"] for row in rows],
+    )
 
 
 def department_status_counts(cycle: Cycle, period: datetime.date | None = None) -> dict[str, int]:

@@ -246,6 +246,17 @@ def test_home_page_helpers():
     assert city_status(cycle) == roll_up([s for s, _ in statuses], [w for _, w in statuses])
     Indicator.objects.filter(goal__cycle=cycle).update(status="red")
     assert city_status(cycle) == "red"
+    # Weights of zero: every light counts the same (roll_up's rule), one green of four → red,
+    # three of four → 0.75 → yellow.
+    indicators = list(Indicator.objects.filter(goal__cycle=cycle).order_by("pk")[:4])
+    Indicator.objects.filter(goal__cycle=cycle).exclude(pk__in=[i.pk for i in indicators]).update(
+        status="none"
+    )
+    Indicator.objects.filter(goal__cycle=cycle).update(weight=0)
+    Indicator.objects.filter(pk__in=[i.pk for i in indicators[:3]]).update(status="green")
+    assert city_status(cycle) == "yellow"
+    Indicator.objects.filter(pk__in=[i.pk for i in indicators[:2]]).update(status="red")
+    assert city_status(cycle) == "red"
     Indicator.objects.filter(goal__cycle=cycle).update(status="none")
     assert city_status(cycle) == "none"  # no data: no colour, rather than a guess
     assert department_status_counts(cycle, month(9)) == dict.fromkeys(counts, 0)
