@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 
 from portal.templatetags.portal_tags import (
     badge_in,
+    dept_name,
     dimension_label_in,
     month_in,
     num,
@@ -165,6 +166,25 @@ def history_rows(evaluations) -> SafeString:
             f'<td class="nowrap">{_e(month_in(e.period, lang))}</td>'
             f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
             f"<td>{_or_dash(e.grade)}</td></tr>"
+            for e in evaluations
+        )
+    )
+
+
+@register.simple_tag
+def home_score_rows(evaluations, year) -> SafeString:
+    """The home page's departments of the month: rank, name (a link to that year) with its
+    light, total and grade — two hundred rows in a large city."""
+    lang = get_language() or ""
+    query = f"?year={_e(year)}"
+    return mark_safe(
+        "".join(
+            f'<tr><td class="num">{_or_dash(e.rank)}</td><th scope="row">'
+            f'<a href="{_e(e.department.get_absolute_url())}{query}">'
+            f"{_e(dept_name(e.department))}</a><br>{badge_in(e.status, True, lang)}</th>"
+            f'<td class="num">{_e(num(e.total, 1))}'
+            + (f'<br><span class="muted">{_e(e.grade)}</span>' if e.grade else "")
+            + "</td></tr>"
             for e in evaluations
         )
     )
