@@ -362,6 +362,8 @@ class Goal(models.Model):
     class Meta:
         ordering = ["cycle", "code"]
         unique_together = [("cycle", "code")]
+        # A department page reads "this department's goals in this year".
+        indexes = [models.Index(fields=["owner", "cycle"], name="portal_goal_owner_cycle")]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
 
