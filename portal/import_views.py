@@ -180,7 +180,7 @@ class ImportLogFormatter(LogFormatter):
 
     def format_message(self, log_entry):
         data = log_entry.data or {}
-        return _(
+        message = _(
             "Imported %(filename)s: %(created)s new, %(corrected)s corrected, "
             "%(unchanged)s unchanged"
         ) % {
@@ -189,6 +189,14 @@ class ImportLogFormatter(LogFormatter):
             "corrected": data.get("corrected", 0),
             "unchanged": data.get("unchanged", 0),
         }
+        origin = data.get("origin") or {}
+        if origin:
+            message += " " + _("(by %(via)s, account %(account)s on %(host)s)") % {
+                "via": origin.get("via", ""),
+                "account": origin.get("account", ""),
+                "host": origin.get("host", ""),
+            }
+        return message
 
 
 def register_import_log_actions(actions) -> None:

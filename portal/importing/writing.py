@@ -92,6 +92,7 @@ def import_measurements(
     user=None,
     department: Department | None = None,
     dry_run: bool = False,
+    origin: dict | None = None,
 ) -> ImportResult:
     """Validate a measurement file and, when it has no error and this is not a dry run, write it.
 
@@ -101,7 +102,8 @@ def import_measurements(
     indicators. Every row is validated first; on any error nothing is written. Otherwise, in one
     transaction: new values are created, changed values become corrections with the previous
     value kept (reason from the file's reason column, else 导入更正), every change is in Wagtail's
-    audit log, each affected cycle is recomputed once, and one log entry summarises the import.
+    audit log, each affected cycle is recomputed once, and one log entry summarises the import
+    (with ``origin``, e.g. the shell account that ran the command, when there is no user).
     """
     result = ImportResult(filename=PurePath(filename or "").name, dry_run=dry_run)
     frame, issues = parse_measurement_file(fileobj, filename)
@@ -112,10 +114,10 @@ def import_measurements(
         return result
     try:
         if dry_run:
-            _apply(frame, result, user=user, department=department, write=False)
+            _apply(frame, result, user=user, department=department, write=False, origin=origin)
         else:
             with transaction.atomic():
-                _apply(frame, result, user=user, department=department, write=True)
+                _apply(frame, result, user=user, department=department, write=True, origin=origin)
                 if not result.ok:
                     transaction.set_rollback(True)
     except IntegrityError:
@@ -139,7 +141,9 @@ def import_measurements(
     return result
 
 
-def _apply(frame: pd.DataFrame, result: ImportResult, *, user, department, write: bool) -> None:
+def _apply(
+    frame: pd.DataFrame, result: ImportResult, *, user, department, write: bool, origin=None
+) -> None:
     rows, issues = _check_rows(frame, user=user, department=department)
     if issues:
         result.add_errors(issues)
@@ -155,7 +159,7 @@ def _apply(frame: pd.DataFrame, result: ImportResult, *, user, department, write
     actor = user if user is not None and user.is_authenticated else None
     plan = _plan_changes(rows, existing, result, actor=actor)
     if write and (plan.to_create or plan.to_update):
-        _write(plan, result, actor=actor)
+        _write(plan, result, actor=actor, origin=origin)
 
 
 def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[ImportIssue]]:
@@ -330,7 +334,7 @@ def _plan_changes(rows, existing, result: ImportResult, *, actor) -> _Plan:
     return plan
 
 
-def _write(plan: _Plan, result: ImportResult, *, actor) -> None:
+def _write(plan: _Plan, result: ImportResult, *, actor, origin=None) -> None:
     """Write the plan, recompute the affected cycles, and log one summary entry."""
     _insert(Measurement, plan.to_create, returning=True)
     _insert(MeasurementCorrection, plan.corrections)
@@ -360,6 +364,7 @@ def _write(plan: _Plan, result: ImportResult, *, actor) -> None:
             "updated": result.updated,
             "unchanged": result.unchanged,
             "cycles": [cycle.year for cycle in result.cycles],
+            **({"origin": origin} if origin else {}),
         },
         content_changed=True,
     )

@@ -1,6 +1,8 @@
 """manage.py import_measurements: the same validation and report as the admin screen."""
 
 import datetime
+import getpass
+import socket
 from decimal import Decimal
 from io import StringIO
 
@@ -8,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from wagtail.models import ModelLogEntry
 
 from portal.factories import (
     CycleFactory,
@@ -17,6 +20,7 @@ from portal.factories import (
     IndicatorFactory,
     UserFactory,
 )
+from portal.importing import IMPORT_LOG_ACTION
 from portal.models import Measurement, MeasurementCorrection
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +128,24 @@ def test_the_command_speaks_the_sites_default_language(tmp_path, indicators):
             run(str(tmp_path / "missing.csv"))
     assert "X-9" in err.getvalue()
     assert Measurement.objects.count() == 0
+
+
+def test_an_import_without_user_names_the_shell_account_in_the_audit_log(tmp_path, indicators):
+    run(write(tmp_path, "m.csv", "indicator_code,period,value\nA-01,2025-01,10\n"))
+    entry = ModelLogEntry.objects.get(action=IMPORT_LOG_ACTION)
+    assert entry.user is None  # the system, as the public page says
+    assert entry.data["origin"] == {
+        "via": "manage.py import_measurements",
+        "account": getpass.getuser(),
+        "host": socket.gethostname(),
+    }
+    assert f"account {getpass.getuser()} on {socket.gethostname()}" in entry.message
+
+    # With --user the editor is the one named, and no shell account is recorded.
+    run(
+        write(tmp_path, "m2.csv", "indicator_code,period,value\nA-01,2025-02,10\n"),
+        "--user",
+        "data-editor",
+    )
+    named = ModelLogEntry.objects.filter(action=IMPORT_LOG_ACTION).latest("timestamp")
+    assert named.user.username == "data-editor" and "origin" not in named.data

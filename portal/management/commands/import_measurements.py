@@ -1,5 +1,8 @@
 """manage.py import_measurements FILE [--user USERNAME] [--dry-run]."""
 
+import getpass
+import os
+import socket
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -8,6 +11,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.importing import error_report_lines, import_measurements, summary_line
+
+
+def shell_origin() -> dict:
+    """Who ran an import without --user, for the audit log: the command, account and host."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (e.g. some containers)
+        account = str(os.getuid())
+    return {
+        "via": "manage.py import_measurements",
+        "account": account,
+        "host": socket.gethostname(),
+    }
 
 
 class Command(BaseCommand):
@@ -42,7 +58,13 @@ class Command(BaseCommand):
                     _("No user named “%(name)s”.") % {"name": options["user"]}
                 ) from None
         with path.open("rb") as fileobj:
-            result = import_measurements(fileobj, path.name, user=user, dry_run=options["dry_run"])
+            result = import_measurements(
+                fileobj,
+                path.name,
+                user=user,
+                dry_run=options["dry_run"],
+                origin=None if user else shell_origin(),
+            )
         if not result.ok:
             for line in error_report_lines(result):
                 self.stderr.write(line)
