@@ -162,16 +162,47 @@ def metadata(indicator: Indicator, table: pd.DataFrame, *, page_url: str = "") -
     }
 
 
-def to_csv(table: pd.DataFrame, unit: str = "") -> bytes:
+def frame_csv(frame: pd.DataFrame, labels: dict[str, str]) -> bytes:
+    """A table as CSV with its headings in the visitor's language."""
     # The BOM makes Excel on Windows read the Chinese headings as UTF-8.
-    return table.rename(columns=column_labels(unit)).to_csv(index=False).encode("utf-8-sig")
+    return frame.rename(columns=labels).to_csv(index=False).encode("utf-8-sig")
+
+
+def about_frame(pairs: list[tuple[str, object]]) -> pd.DataFrame:
+    """The "about" sheet: what a spreadsheet's figures are, where from, as of when."""
+    return pd.DataFrame(pairs, columns=[_("Field"), _("Value")])
+
+
+def workbook(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets:
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def json_bytes(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def columns_json(keys: list[str], labels: dict[str, str]) -> list[dict]:
+    return [{"key": key, "label": labels[key]} for key in keys]
+
+
+def attachment(body: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def to_csv(table: pd.DataFrame, unit: str = "") -> bytes:
+    return frame_csv(table, column_labels(unit))
 
 
 def to_xlsx(
     table: pd.DataFrame, meta: dict, unit: str = "", corrections: list[dict] | None = None
 ) -> bytes:
-    buffer = io.BytesIO()
-    about = pd.DataFrame(
+    about = about_frame(
         [
             (_("Indicator"), f"{meta['indicator']['code']} {meta['indicator']['name']}"),
             (_("Department"), meta["department"]),
@@ -182,33 +213,30 @@ def to_xlsx(
             (_("Methodology page"), meta["methodology_url"]),
             (_("Data as of"), meta["as_of"] or ""),
             (_("Downloaded at"), meta["generated_at"]),
-        ],
-        columns=[_("Field"), _("Value")],
+        ]
     )
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.rename(columns=column_labels(unit)).to_excel(writer, sheet_name="data", index=False)
-        about.to_excel(writer, sheet_name="about", index=False)
-        pd.DataFrame(corrections or [], columns=CORRECTION_KEYS).rename(
-            columns=correction_labels()
-        ).to_excel(writer, sheet_name="corrections", index=False)
-    return buffer.getvalue()
+    fixes = pd.DataFrame(corrections or [], columns=CORRECTION_KEYS)
+    return workbook(
+        [
+            ("data", table.rename(columns=column_labels(unit))),
+            ("about", about),
+            ("corrections", fixes.rename(columns=correction_labels())),
+        ]
+    )
 
 
 def to_json(
     table: pd.DataFrame, meta: dict, unit: str = "", corrections: list[dict] | None = None
 ) -> bytes:
-    labels = column_labels(unit)
-    correction_columns = correction_labels()
-    payload = {
-        **meta,
-        "columns": [{"key": key, "label": labels[key]} for key in COLUMN_KEYS],
-        "data": table_records(table),
-        "correction_columns": [
-            {"key": key, "label": correction_columns[key]} for key in CORRECTION_KEYS
-        ],
-        "corrections": corrections or [],
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+    return json_bytes(
+        {
+            **meta,
+            "columns": columns_json(COLUMN_KEYS, column_labels(unit)),
+            "data": table_records(table),
+            "correction_columns": columns_json(CORRECTION_KEYS, correction_labels()),
+            "corrections": corrections or [],
+        }
+    )
 
 
 def download_response(
@@ -229,6 +257,71 @@ def download_response(
         body = to_json(table, metadata(indicator, table, page_url=page_url), unit, fixes)
     else:
         raise ValueError(fmt)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{fmt}"'
-    return response
+    return attachment(body, fmt, indicator.code)
+
+
+# --- a department's score across years (the department page's history chart and table) ------
+
+HISTORY_KEYS = ["year", "as_of", "total", "rank", "grade"]
+
+
+def history_labels() -> dict[str, str]:
+    """The history table's headings, as on the department page."""
+    return {
+        "year": _("Year"),
+        "as_of": _("As of"),
+        "total": _("Total score"),
+        "rank": _("Rank"),
+        "grade": _("Grade"),
+    }
+
+
+def history_records(history) -> list[dict]:
+    """The department page's history rows: each published year's final evaluation, with the
+    score to one decimal as the page prints it."""
+    return [
+        {
+            "year": e.cycle.year,
+            "as_of": _month_text(e.period),
+            "total": _round(e.total, 1),
+            "rank": e.rank,
+            "grade": e.grade or None,
+        }
+        for e in history
+    ]
+
+
+def department_history_response(department, history, fmt: str, *, methodology_url: str):
+    """The department's score across years as CSV, XLSX or JSON (``history``: the page's
+    final evaluations, oldest first)."""
+    rows = history_records(history)
+    frame = pd.DataFrame(rows, columns=HISTORY_KEYS).astype(object)
+    frame = frame.where(frame.notna(), None)
+    labels = history_labels()
+    meta = {
+        "department": {"slug": department.slug, "name": department.name},
+        "source": _(
+            "Evaluations computed on this platform from the figures the departments report"
+        ),
+        "methodology_url": methodology_url,
+        "as_of": rows[-1]["as_of"] if rows else None,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+    }
+    if fmt == "csv":
+        body = frame_csv(frame, labels)
+    elif fmt == "xlsx":
+        about = about_frame(
+            [
+                (_("Department"), department.name),
+                (_("Source"), meta["source"]),
+                (_("Methodology page"), meta["methodology_url"]),
+                (_("Data as of"), meta["as_of"] or ""),
+                (_("Downloaded at"), meta["generated_at"]),
+            ]
+        )
+        body = workbook([("data", frame.rename(columns=labels)), ("about", about)])
+    elif fmt == "json":
+        body = json_bytes({**meta, "columns": columns_json(HISTORY_KEYS, labels), "data": rows})
+    else:
+        raise ValueError(fmt)
+    return attachment(body, fmt, f"{department.slug}-scores")

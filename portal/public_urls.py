@@ -9,6 +9,11 @@ app_name = "portal"
 urlpatterns = [
     path("departments/", views.department_index, name="department_index"),
     path("departments/<slug:slug>/", views.department_detail, name="department"),
+    path(
+        "departments/<slug:slug>/scores.<str:fmt>",
+        views.department_history_download,
+        name="department_history_download",
+    ),
     path("goals/<int:year>/<str:code>/", views.goal_detail, name="goal"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
     path(

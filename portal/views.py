@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -439,7 +440,22 @@ def department_detail(request, slug):
             "breakdown": (evaluation.breakdown if evaluation else {}) or {},
             "history": history,
             "history_chart": history_chart,
+            "download_formats": exports.FORMATS,
         },
+    )
+
+
+@cached_public_page
+@require_GET
+def department_history_download(request, slug, fmt):
+    """The department page's "results across years" table as CSV, XLSX or JSON."""
+    if fmt not in exports.FORMATS:
+        raise Http404("Unknown download format")
+    department = get_object_or_404(Department, slug=slug)
+    _monthly, _evaluation, history = _evaluations(department, choose_cycle(request))
+    methodology_url = request.build_absolute_uri(reverse("portal:methodology"))
+    return exports.department_history_response(
+        department, history, fmt, methodology_url=methodology_url
     )
 
 

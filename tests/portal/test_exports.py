@@ -11,9 +11,18 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from portal import evaluation
 from portal.actions import record_measurement
-from portal.factories import DepartmentEditorFactory, UserFactory
-from portal.models import Indicator
+from portal.factories import (
+    CycleFactory,
+    DepartmentEditorFactory,
+    DepartmentFactory,
+    GoalFactory,
+    IndicatorFactory,
+    UserFactory,
+)
+from portal.models import Evaluation, Indicator
+from portal.templatetags.portal_tags import num
 from tests.portal.test_pages import EN, YEAR, build_city
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +111,52 @@ def test_xlsx_and_json_carry_the_corrections_table_as_the_page_shows_it(client):
     sheet = pd.read_excel(io.BytesIO(response.content), sheet_name="corrections", dtype=object)
     assert list(sheet.columns)[:3] == ["Month", "Previous value", "Corrected value"]
     assert sheet.iloc[0].tolist()[:4] == [f"{YEAR}-02", fix["previous_value"], 99.5, "统计口径更正"]
+
+
+def test_department_score_history_downloads_hold_the_pages_history_table(client):
+    department = DepartmentFactory(name="市营商环境局", slug="yingshang")
+    for year, months in ((YEAR - 1, 12), (YEAR, 3)):
+        cycle = CycleFactory(year=year)
+        indicator = IndicatorFactory(goal=GoalFactory(cycle=cycle, owner=department))
+        for m in range(1, months + 1):
+            record_measurement(indicator, datetime.date(year, m, 1), Decimal(7 * m))
+        evaluation.recompute_cycle(cycle)
+    html = client.get("/departments/yingshang/", **EN).content.decode()
+    history = html[html.index('id="history-caption"') :]
+    for fmt in ("csv", "xlsx", "json"):
+        assert f'href="/departments/yingshang/scores.{fmt}"' in history
+
+    finals = [
+        Evaluation.objects.filter(department=department, cycle__year=y).latest("period")
+        for y in (YEAR - 1, YEAR)
+    ]
+    expected = [
+        [e.cycle.year, e.period.strftime("%Y-%m"), round(e.total, 1), e.rank, e.grade]
+        for e in finals
+    ]
+    for year, _as_of, total, _rank, _grade in expected:  # the page prints these very figures
+        assert f'<a href="?year={year}">{year}</a>' in history
+        assert f">{num(total, 1)}<" in history
+
+    response = client.get("/departments/yingshang/scores.csv", **EN)
+    assert response["Content-Disposition"].endswith('filename="yingshang-scores.csv"')
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header == ["Year", "As of", "Total score", "Rank", "Grade"]
+    assert [[int(y), m, float(t), int(r), g] for y, m, t, r, g in rows] == expected
+
+    payload = json.loads(client.get("/departments/yingshang/scores.json", **EN).content)
+    assert payload["department"] == {"slug": "yingshang", "name": "市营商环境局"}
+    assert payload["as_of"] == f"{YEAR}-03"
+    assert payload["methodology_url"].endswith("/about/methodology/")
+    assert [list(r.values()) for r in payload["data"]] == expected
+
+    sheets = pd.read_excel(
+        io.BytesIO(client.get("/departments/yingshang/scores.xlsx", **EN).content),
+        sheet_name=None,
+        dtype=object,
+    )
+    assert list(sheets["data"]["Year"]) == [YEAR - 1, YEAR]
+    assert "市营商环境局" in " ".join(str(v) for v in sheets["about"].to_numpy().ravel())
+
+    assert client.get("/departments/yingshang/scores.pdf").status_code == 404
+    assert client.get("/departments/no-such-bureau/scores.csv").status_code == 404

@@ -360,6 +360,7 @@ def test_query_count_does_not_grow_with_data(client):
         goal.get_absolute_url(),
         indicator.get_absolute_url(),
         f"/indicators/{indicator.code}/data.json",
+        f"/departments/{department.slug}/scores.json",
         "/rankings/",
     ]
     before = {url: count_queries(client, url) for url in urls}
