@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import math
+from decimal import Decimal
 
 import pandas as pd
 from django.http import HttpResponse
@@ -42,13 +43,15 @@ def column_labels(unit: str = "") -> dict[str, str]:
 
 
 def _round(value, places: int):
+    """``value`` to ``places`` decimals rounded as the page's ``num`` filter rounds it (the
+    decimal text, half to even), so a download never differs from the page; None when missing."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if math.isnan(number):
+    if not math.isfinite(number):
         return None
-    return round(number, places)
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
 
 
 _STATUS_VALUES = frozenset(Status.values)
@@ -162,10 +165,27 @@ def metadata(indicator: Indicator, table: pd.DataFrame, *, page_url: str = "") -
     }
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(value):
+    """Text that a spreadsheet would run as a formula, quoted so that it shows as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def frame_csv(frame: pd.DataFrame, labels: dict[str, str]) -> bytes:
-    """A table as CSV with its headings in the visitor's language."""
+    """A table as CSV with its headings in the visitor's language; editors' free text (a
+    correction reason, a grade) that starts like a formula is quoted, never run by Excel."""
+    renamed = frame.rename(columns=labels)
+    # Cell by cell into object columns: DataFrame.map would infer dtypes again (3 -> 3.0).
+    safe = pd.DataFrame(
+        {c: pd.Series([_as_text_cell(v) for v in renamed[c]], dtype=object) for c in renamed}
+    )
     # The BOM makes Excel on Windows read the Chinese headings as UTF-8.
-    return frame.rename(columns=labels).to_csv(index=False).encode("utf-8-sig")
+    return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def about_frame(pairs: list[tuple[str, object]]) -> pd.DataFrame:
@@ -174,10 +194,17 @@ def about_frame(pairs: list[tuple[str, object]]) -> pd.DataFrame:
 
 
 def workbook(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
+    """An XLSX file of named sheets. Every cell is data: openpyxl stores a string starting with
+    "=" as a formula, so such cells are typed back to text (their characters unchanged)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets:
             frame.to_excel(writer, sheet_name=name, index=False)
+        for sheet in writer.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
     return buffer.getvalue()
 
 
@@ -295,8 +322,8 @@ def department_history_response(department, history, fmt: str, *, methodology_ur
     """The department's score across years as CSV, XLSX or JSON (``history``: the page's
     final evaluations, oldest first)."""
     rows = history_records(history)
-    frame = pd.DataFrame(rows, columns=HISTORY_KEYS).astype(object)
-    frame = frame.where(frame.notna(), None)
+    # dtype object: a year without a rank must not turn the other ranks into floats (1.0).
+    frame = pd.DataFrame(rows, columns=HISTORY_KEYS, dtype=object)
     labels = history_labels()
     meta = {
         "department": {"slug": department.slug, "name": department.name},

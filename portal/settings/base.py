@@ -95,9 +95,8 @@ def use_prepared_statements(database: dict) -> dict:
     queries for every visitor; planning them again each time cost PostgreSQL half its CPU per
     page (bench/). DATABASE_PREPARED_STATEMENTS=0 turns it off, e.g. behind a pgbouncer in
     transaction mode, which cannot keep a statement on one server connection."""
-    if "postgresql" in database.get("ENGINE", "") and os.environ.get(
-        "DATABASE_PREPARED_STATEMENTS", "1"
-    ) not in ("0", "false", "no"):
+    wanted = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1").strip().lower()
+    if "postgresql" in database.get("ENGINE", "") and wanted not in ("0", "false", "no", "off"):
         options = database.setdefault("OPTIONS", {})
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 5)

@@ -8,10 +8,11 @@ import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pandas as pd
 import pytest
 
-from portal import evaluation
+from portal import evaluation, exports
 from portal.actions import record_measurement
 from portal.factories import (
     CycleFactory,
@@ -160,3 +161,37 @@ def test_department_score_history_downloads_hold_the_pages_history_table(client)
 
     assert client.get("/departments/yingshang/scores.pdf").status_code == 404
     assert client.get("/departments/no-such-bureau/scores.csv").status_code == 404
+
+
+def test_a_correction_reason_that_looks_like_a_formula_stays_text_in_every_download(client):
+    build_city(departments=1, months=3)
+    indicator = Indicator.objects.select_related("goal__owner").first()
+    reason = '=HYPERLINK("http://example.com/x","点击查看")'
+    record_measurement(indicator, datetime.date(YEAR, 2, 1), Decimal("42"), reason=reason)
+
+    xlsx = client.get(f"/indicators/{indicator.code}/data.xlsx", **EN).content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["corrections"]
+    [cell] = [c for row in sheet.iter_rows() for c in row if c.value == reason]
+    assert cell.data_type == "s"  # text, exactly as typed; never a live formula
+
+    payload = json.loads(client.get(f"/indicators/{indicator.code}/data.json", **EN).content)
+    assert payload["corrections"][0]["reason"] == reason  # JSON is data: unchanged
+
+
+def test_score_history_keeps_whole_ranks_and_the_pages_rounding():
+    department = DepartmentFactory(slug="tax")
+    scored = Evaluation(cycle=CycleFactory(year=YEAR - 1), period=datetime.date(YEAR - 1, 12, 1))
+    scored.total, scored.rank, scored.grade = 84.15, 3, "=1+1"
+    unscored = Evaluation(cycle=CycleFactory(year=YEAR), period=datetime.date(YEAR, 3, 1))
+    unscored.total, unscored.rank, unscored.grade = None, None, ""
+    history = [scored, unscored]
+
+    response = exports.department_history_response(department, history, "csv", methodology_url="")
+    _header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # 84.15 prints as 84.2 on the page (half to even on the decimal text): the same here; the
+    # rank stays 3 (not 3.0) although the other year has none; a formula-like grade is quoted.
+    assert rows == [
+        [str(YEAR - 1), f"{YEAR - 1}-12", "84.2", "3", "'=1+1"],
+        [str(YEAR), f"{YEAR}-03", "", "", ""],
+    ]
+    assert num(84.15, 1) == "84.2"
