@@ -140,3 +140,38 @@ def test_two_connections_see_each_others_writes(backend, tmp_path):
     backend.rebuild([doc(2, "营商环境评价")])
     assert found(other, "营商") == ["goal:2"]
     other.close()
+
+
+def test_a_very_broad_match_is_ranked_without_bm25_with_the_same_counts(backend):
+    """Past bm25_limit matches, ranking skips bm25 (too slow at 140,000 matches, and says
+    little): titles holding the typed words first, then by kind, then newest. Totals and facet
+    counts are the same either way."""
+    import datetime
+
+    docs = [
+        doc(1, "交通安全宣传", body="公安局年度工作", date=datetime.date(2026, 1, 1)),
+        doc(2, "公安局窗口服务", date=datetime.date(2024, 1, 1)),
+        doc(3, "治安案件办结率", body="公安局", type="indicator", date=datetime.date(2025, 1, 1)),
+        doc(4, "公安局", type="department"),
+        doc(5, "消防检查", body="公安局 公安局 公安局", date=datetime.date(2025, 6, 1)),
+    ]
+    backend.index_documents(docs)
+    ranked = backend.search(SearchQuery(text="公安局"))
+    backend.bm25_limit = 0
+    broad = backend.search(SearchQuery(text="公安局"))
+    assert (broad.total, broad.facets) == (ranked.total, ranked.facets)
+    assert sorted(h.id for h in broad.hits) == sorted(h.id for h in ranked.hits)
+    # Titles holding 公安局 first (the department before the goal), then the rest newest first
+    # (goals and indicators weigh the same); bm25 puts the body with 公安局 three times first.
+    assert [h.id for h in broad.hits] == ["goal:4", "goal:2", "goal:1", "goal:5", "goal:3"]
+    assert [h.id for h in ranked.hits] == ["goal:4", "goal:2", "goal:5", "goal:3", "goal:1"]
+
+    paged = [
+        h.id
+        for page in (1, 2, 3)
+        for h in backend.search(SearchQuery(text="公安局", page=page, per_page=2)).hits
+    ]
+    assert paged == [h.id for h in broad.hits]  # pages neither repeat nor skip a document
+    filtered = backend.search(SearchQuery(text="公安局", types=("goal",)))
+    backend.bm25_limit = 10_000
+    assert filtered.total == backend.search(SearchQuery(text="公安局", types=("goal",))).total == 3
