@@ -33,7 +33,10 @@ def setup_django() -> None:
     """Configure Django from the environment run.sh exported (production settings, bench DB)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    # An empty DJANGO_SETTINGS_MODULE counts as unset (setdefault would keep it).
+    os.environ["DJANGO_SETTINGS_MODULE"] = (
+        os.environ.get("DJANGO_SETTINGS_MODULE") or "bench.settings"
+    )
     import django
 
     django.setup()

@@ -249,7 +249,10 @@ def main() -> None:
     args = parser.parse_args()
     # Only the demo's catalogue is read (no database): the development settings will do.
     sys.path.insert(0, str(BENCH_DIR.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    # An empty DJANGO_SETTINGS_MODULE counts as unset (setdefault would keep it).
+    os.environ["DJANGO_SETTINGS_MODULE"] = (
+        os.environ.get("DJANGO_SETTINGS_MODULE") or "portal.settings.dev"
+    )
     import django
 
     django.setup()

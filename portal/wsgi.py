@@ -4,6 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+# An empty DJANGO_SETTINGS_MODULE counts as unset (setdefault would keep it).
+os.environ["DJANGO_SETTINGS_MODULE"] = (
+    os.environ.get("DJANGO_SETTINGS_MODULE") or "portal.settings.production"
+)
 
 application = get_wsgi_application()

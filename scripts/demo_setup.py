@@ -21,7 +21,10 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    # An empty DJANGO_SETTINGS_MODULE counts as unset (setdefault would keep it).
+    os.environ["DJANGO_SETTINGS_MODULE"] = (
+        os.environ.get("DJANGO_SETTINGS_MODULE") or "portal.settings.dev"
+    )
     import django
     from django.core.management import call_command
 
