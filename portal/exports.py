@@ -11,7 +11,6 @@ import datetime
 import io
 import json
 import math
-from decimal import Decimal
 
 import pandas as pd
 from django.http import HttpResponse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Indicator, Status
+from portal.templatetags.portal_tags import quantize
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -42,16 +42,18 @@ def column_labels(unit: str = "") -> dict[str, str]:
     }
 
 
-def _round(value, places: int):
-    """``value`` to ``places`` decimals rounded as the page's ``num`` filter rounds it (the
-    decimal text, half to even), so a download never differs from the page; None when missing."""
+def _finite(value) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(number):
-        return None
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
+    return number if math.isfinite(number) else None
+
+
+def _round(value, places: int):
+    """``value`` to ``places`` decimals rounded as the page's ``num`` filter rounds it, so a
+    download never differs from the page; None when missing."""
+    return None if _finite(value) is None else float(quantize(value, places))
 
 
 _STATUS_VALUES = frozenset(Status.values)
@@ -69,7 +71,7 @@ def _month_text(period) -> str:
 
 
 def _percent(share):
-    return _round(share * 100, 1) if _round(share, 6) is not None else None
+    return None if _finite(share) is None else _round(share * 100, 1)
 
 
 def indicator_records(series: pd.DataFrame) -> list[dict]:

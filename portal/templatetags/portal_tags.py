@@ -117,16 +117,22 @@ def _is_missing(value) -> bool:
 _QUANTA: dict[int, Decimal] = {}
 
 
+def quantize(value, places: int) -> Decimal:
+    """``value`` to ``places`` decimals as the site prints numbers: its decimal text rounded
+    half to even (downloads round with this too, so a file never differs from the page)."""
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(quantum)
+
+
 @register.filter
 def num(value, places=2):
     """A number with thousands separators and at most ``places`` decimals; "—" when missing."""
     if _is_missing(value):
         return "—"
     places = int(places)
-    quantum = _QUANTA.get(places)
-    if quantum is None:
-        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
-    text = f"{Decimal(str(value)).quantize(quantum):,.{places}f}"
+    text = f"{quantize(value, places):,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
