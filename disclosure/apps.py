@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DisclosureConfig(AppConfig):
-    """Disclosure reports with charts (issue to come)."""
+    """Disclosure reports: Wagtail pages with text, data tables and indicator charts."""
 
     name = "disclosure"
     verbose_name = _("Disclosure reports")
+
+    def ready(self):
+        from disclosure import demo
+        from portal.demo import register_demo_extension
+
+        register_demo_extension("Reports", demo.build, demo.flush)

@@ -1173,6 +1173,40 @@ def per_row_cache_bumps_muted():
 
 
 @dataclass
+class DemoExtension:
+    """Another app's part of the demo city (reports, surveys): ``flush()`` removes what it
+    built before the domain is emptied; ``build(context)`` adds its data once the domain's
+    data and scores exist. Registered from the app's ``ready()`` (the domain never imports
+    those apps)."""
+
+    name: str
+    build: Callable[[DemoContext], None]
+    flush: Callable[[], None] = lambda: None
+
+
+@dataclass
+class DemoContext:
+    """What an extension may build on."""
+
+    departments: list[Department]
+    cycles: list[Cycle]
+    as_of: datetime.date
+    admin: object
+    editors_by_department: dict
+    rng: random.Random
+    fake: object
+    log: Callable[[str], None]
+    result: DemoResult
+
+
+_DEMO_EXTENSIONS: dict[str, DemoExtension] = {}
+
+
+def register_demo_extension(name: str, build, flush=None) -> None:
+    _DEMO_EXTENSIONS[name] = DemoExtension(name, build, flush or (lambda: None))
+
+
+@dataclass
 class DemoResult:
     """What was built, for the command's summary and the tests."""
 
@@ -1218,6 +1252,8 @@ def build_demo_city(
 
     with per_row_cache_bumps_muted(), transaction.atomic():
         log("Removing previous data…")
+        for extension in _DEMO_EXTENSIONS.values():
+            extension.flush()
         flush_domain_data()
 
         log("Accounts and groups…")
@@ -1305,6 +1341,24 @@ def build_demo_city(
             for cycle in cycles:
                 log(f"{cycle.year}: recomputing statuses and evaluations…")
                 evaluation.recompute_cycle(cycle)
+
+        for name, extension in _DEMO_EXTENSIONS.items():
+            log(f"{name}…")
+            fake_for = Faker("zh_CN")
+            fake_for.seed_instance(f"{seed}-{name}")
+            extension.build(
+                DemoContext(
+                    departments=departments,
+                    cycles=cycles,
+                    as_of=as_of,
+                    admin=admin,
+                    editors_by_department=editors_by_department,
+                    rng=random.Random(f"{seed}-{name}"),
+                    fake=fake_for,
+                    log=log,
+                    result=result,
+                )
+            )
 
     _summarise(result)
     return result

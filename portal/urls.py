@@ -11,6 +11,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", include("search.urls")),
+    path("reports/", include("disclosure.urls")),
+    path("surveys/", include("surveys.urls")),
     path("", include("portal.public_urls")),
 ]
 

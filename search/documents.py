@@ -341,6 +341,154 @@ def count_results() -> int:
     return Measurement.objects.filter(indicator__goal__cycle__published=True).count()
 
 
+# ---- disclosure reports ------------------------------------------------------------------
+
+
+def report_documents(pks=None) -> Iterator[SearchDocument]:
+    """Published disclosure reports that anyone may read (no view restriction), full text:
+    summary, headings, paragraphs, table cells and captions, chart captions."""
+    from disclosure.models import ReportPage
+
+    qs = ReportPage.objects.visible().select_related("department")
+    if pks is not None:
+        qs = qs.filter(pk__in=_int_pks(pks))
+    for page in qs.order_by("pk").iterator(chunk_size=200):
+        dept = page.department
+        yield SearchDocument(
+            id=document_id("report", page.pk),
+            type="report",
+            title=page.title,
+            body="\n".join(filter(None, [page.summary, *page.body_text()])),
+            url=page.get_url() or "",
+            year=page.year,
+            date=page.report_date,
+            period=str(page.year),
+            keywords=" ".join(filter(None, [page.get_kind_display(), page.publisher])),
+            pinyin=pinyin_text(page.title, *([dept.name, dept.short_name] if dept else [])),
+            extra={
+                "kind": page.kind,
+                "publisher": page.publisher,
+                "department_en": dept.name_en if dept else "",
+            },
+            **(
+                _department_fields(dept.pk, dept.name, dept.short_name, dept.name_en)
+                if dept
+                else {}
+            ),
+        )
+
+
+def count_reports() -> int:
+    from disclosure.models import ReportPage
+
+    return ReportPage.objects.visible().count()
+
+
+# ---- satisfaction surveys and rectification cases ------------------------------------------
+
+
+def _percent(value) -> str:
+    return f"{_number(value)}%" if value is not None else ""
+
+
+def survey_documents(pks=None) -> Iterator[SearchDocument]:
+    """Surveys whose results are public: the service, the questions and the latest month's
+    result (satisfied share and responses); the year is that month's."""
+    from django.db.models import Prefetch
+
+    from surveys.models import Survey, SurveyQuestion, SurveyResult
+
+    qs = (
+        Survey.objects.public()
+        .select_related("department")
+        .prefetch_related(
+            Prefetch("questions", queryset=SurveyQuestion.objects.order_by("sort_order", "pk")),
+        )
+    )
+    if pks is not None:
+        qs = qs.filter(pk__in=_int_pks(pks))
+    for survey in qs.order_by("pk").iterator(chunk_size=500):
+        dept = survey.department
+        latest = SurveyResult.objects.filter(survey=survey).order_by("-period").first()
+        summary = ""
+        if latest is not None:
+            summary = f"{latest.period.year}年{latest.period.month}月：有效评价{latest.responses}份"
+            if latest.satisfied_share is not None:
+                summary += f"，满意率{_percent(latest.satisfied_share)}"
+            if latest.mean_score is not None:
+                summary += f"，平均{_number(latest.mean_score)}分"
+        questions = [q.text for q in survey.questions.all()]
+        yield SearchDocument(
+            id=document_id("survey", survey.pk),
+            type="survey",
+            title=survey.title,
+            body="\n".join(filter(None, [survey.service, survey.description, summary, *questions])),
+            url=survey.get_absolute_url(),
+            year=latest.period.year if latest else None,
+            date=latest.period if latest else None,
+            period=latest.period.strftime("%Y-%m") if latest else "",
+            keywords=" ".join(filter(None, [survey.service, survey.title_en, "满意度调查"])),
+            pinyin=pinyin_text(survey.title, dept.name, dept.short_name),
+            extra={
+                "satisfied_share": _number(latest.satisfied_share) if latest else "",
+                "responses": latest.responses if latest else None,
+                "department_en": dept.name_en,
+                "title_en": survey.title_en,
+            },
+            **_department_fields(dept.pk, dept.name, dept.short_name, dept.name_en),
+        )
+
+
+def count_surveys() -> int:
+    from surveys.models import Survey
+
+    return Survey.objects.public().count()
+
+
+# Indexed words for a case's state, in the city's language whatever the indexing process's.
+CASE_STATUS_WORDS = {"open": "整改中", "done": "已完成 整改完成"}
+
+
+def case_documents(pks=None) -> Iterator[SearchDocument]:
+    """Public rectification cases: what residents reported, what was done, the result."""
+    from surveys.models import RectificationCase
+
+    qs = RectificationCase.objects.public().select_related("department", "survey")
+    if pks is not None:
+        qs = qs.filter(pk__in=_int_pks(pks))
+    for case in qs.order_by("pk").iterator(chunk_size=500):
+        dept = case.department
+        yield SearchDocument(
+            id=document_id("case", case.pk),
+            type="case",
+            title=case.title,
+            body="\n".join(filter(None, [case.problem, case.measures, case.result])),
+            url=case.get_absolute_url(),
+            year=case.reported_on.year,
+            date=case.resolved_on or case.reported_on,
+            period=case.reported_on.strftime("%Y-%m"),
+            keywords=" ".join(
+                filter(
+                    None,
+                    [
+                        str(case.get_status_display()),
+                        "整改",
+                        case.survey.service if case.survey else "",
+                    ],
+                )
+            ),
+            pinyin=pinyin_text(case.title, dept.name, dept.short_name),
+            extra={"case_status": case.status, "department_en": dept.name_en},
+            **_department_fields(dept.pk, dept.name, dept.short_name, dept.name_en),
+        )
+
+
+def count_cases() -> int:
+    from surveys.models import RectificationCase
+
+    return RectificationCase.objects.public().count()
+
+
 register_source(
     "department", department_documents, label=_("Department"), count_fn=count_departments, order=10
 )
@@ -350,4 +498,9 @@ register_source(
 )
 register_source(
     "result", result_documents, label=_("Monthly result"), count_fn=count_results, order=40
+)
+register_source("report", report_documents, label=_("Report"), count_fn=count_reports, order=50)
+register_source("survey", survey_documents, label=_("Survey"), count_fn=count_surveys, order=60)
+register_source(
+    "case", case_documents, label=_("Rectification case"), count_fn=count_cases, order=70
 )

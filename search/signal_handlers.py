@@ -5,12 +5,16 @@ rolled-back change never reaches the index and a failing engine never fails the 
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from disclosure.models import ReportPage
 from portal.models import Cycle, Department, Goal, Indicator, Measurement, MeasurementCorrection
 from portal.signals import cycle_recomputed
 from search import synonyms
 from search.indexing import queue
 from search.models import SearchSynonym
+from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
 
 DEPARTMENT_FIELDS = ("name", "short_name", "name_en", "slug", "description", "active")
 
@@ -107,10 +111,62 @@ def department_saved(sender, instance, created, **kwargs):
     old = getattr(instance, "_search_before", None)
     if old is None:
         return
+    if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en", "active")):
+        # Surveys and cases name their department and are public only while it is active.
+        queue("survey", instance.surveys.values_list("pk", flat=True))
+        queue("case", instance.rectification_cases.values_list("pk", flat=True))
     if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en")):
         # Every document names its department: a rename reaches all of them.
         _goals_and_below(owner=instance)
         queue("goal", instance.co_goals.values_list("pk", flat=True))
+        queue("report", instance.reports.values_list("pk", flat=True))
+
+
+def _reports_at_or_below(page) -> None:
+    """Reports at or under ``page``: a view restriction, a move or a new slug there changes
+    whether and where they can be read."""
+    if page is None or not page.pk:
+        return
+    queue(
+        "report",
+        ReportPage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True),
+    )
+
+
+def report_changed(sender, instance, **kwargs):
+    # Saving covers publishing, unpublishing and draft edits (a draft never changes the live
+    # row, so re-reading it re-indexes the published text); deleting removes it.
+    queue("report", [instance.pk])
+
+
+def page_published_or_unpublished(sender, instance, **kwargs):
+    if isinstance(instance, ReportPage):
+        queue("report", [instance.pk])
+
+
+def page_tree_changed(sender, instance, **kwargs):
+    _reports_at_or_below(instance)
+
+
+def restriction_changed(sender, instance, **kwargs):
+    _reports_at_or_below(getattr(instance, "page", None))
+
+
+def survey_changed(sender, instance, **kwargs):
+    queue("survey", [instance.pk])
+    # A case names its survey's service.
+    queue(
+        "case", RectificationCase.objects.filter(survey_id=instance.pk).values_list("pk", flat=True)
+    )
+
+
+def survey_part_changed(sender, instance, **kwargs):
+    # Questions and monthly results are part of their survey's document.
+    queue("survey", [instance.survey_id])
+
+
+def case_changed(sender, instance, **kwargs):
+    queue("case", [instance.pk])
 
 
 def department_deleted(sender, instance, **kwargs):
@@ -145,6 +201,27 @@ def connect() -> None:
     pre_save.connect(department_before_save, sender=Department, dispatch_uid=f"{uid}-dept-pre")
     post_save.connect(department_saved, sender=Department, dispatch_uid=f"{uid}-dept-save")
     post_delete.connect(department_deleted, sender=Department, dispatch_uid=f"{uid}-dept-delete")
+    post_save.connect(report_changed, sender=ReportPage, dispatch_uid=f"{uid}-report-save")
+    post_delete.connect(report_changed, sender=ReportPage, dispatch_uid=f"{uid}-report-delete")
+    page_published.connect(page_published_or_unpublished, dispatch_uid=f"{uid}-page-published")
+    page_unpublished.connect(page_published_or_unpublished, dispatch_uid=f"{uid}-page-unpublished")
+    page_slug_changed.connect(page_tree_changed, dispatch_uid=f"{uid}-page-slug")
+    post_page_move.connect(page_tree_changed, dispatch_uid=f"{uid}-page-move")
+    post_save.connect(
+        restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}-restriction-save"
+    )
+    post_delete.connect(
+        restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}-restriction-delete"
+    )
+    for model, handler in (
+        (Survey, survey_changed),
+        (SurveyQuestion, survey_part_changed),
+        (SurveyResult, survey_part_changed),
+        (RectificationCase, case_changed),
+    ):
+        name = model._meta.model_name
+        post_save.connect(handler, sender=model, dispatch_uid=f"{uid}-{name}-save")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-{name}-delete")
     post_save.connect(synonyms_changed, sender=SearchSynonym, dispatch_uid=f"{uid}-synonym-save")
     post_delete.connect(
         synonyms_changed, sender=SearchSynonym, dispatch_uid=f"{uid}-synonym-delete"

@@ -159,11 +159,16 @@ def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
         department = hit.department
         if english and extra.get("department_en"):
             department = extra["department_en"]
-        value = ""
+        value, value_label = "", ""
         if hit.type == "result" and extra.get("value") not in (None, ""):
             value = f"{extra['value']}{extra.get('unit', '')}"
+            value_label = _("Value")
         elif hit.type == "indicator" and extra.get("latest_value") not in (None, ""):
             value = f"{extra['latest_value']}{extra.get('unit', '')}"
+            value_label = _("Latest value")
+        elif hit.type == "survey" and extra.get("satisfied_share") not in (None, ""):
+            value = f"{extra['satisfied_share']}%"
+            value_label = _("Satisfied share")
         rows.append(
             {
                 "id": hit.id,
@@ -183,6 +188,7 @@ def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
                 else "",
                 "status": hit.status,
                 "value": value,
+                "value_label": str(value_label),
                 "corrected": bool(extra.get("corrected")),
                 "extra": extra,
             }

@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
-    """Citizen satisfaction surveys (issue to come)."""
+    """Citizen satisfaction surveys: definitions, monthly results, rectification cases."""
 
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from portal.demo import register_demo_extension
+
+        from . import demo, signal_handlers  # noqa: F401
+
+        register_demo_extension("Surveys", demo.build, demo.flush)

@@ -104,6 +104,9 @@ class City:
     other_department: object
     indicator: object
     values: list[Decimal]
+    report: object = None
+    survey: object = None
+    case: object = None
 
 
 @pytest.fixture
@@ -171,13 +174,53 @@ def city(transactional_db) -> City:
     QualitativeReviewFactory(department=other, cycle=cycle, score=Decimal("78"))
     recompute_cycle(cycle)
     indicator.refresh_from_db()
+    report, survey, case = _reports_and_surveys(year, department, indicator)
     return City(
         cycle=cycle,
         department=department,
         other_department=other,
         indicator=indicator,
         values=values,
+        report=report,
+        survey=survey,
+        case=case,
     )
+
+
+def _reports_and_surveys(year, department, indicator):
+    """A published report with a table and a chart, a survey with results and a case."""
+    from disclosure.factories import chart, heading, make_report, paragraph, table
+    from surveys.factories import (
+        RectificationCaseFactory,
+        SurveyFactory,
+        SurveyQuestionFactory,
+        SurveyResultFactory,
+    )
+    from tests.conftest import ensure_default_site
+
+    ensure_default_site()
+    report = make_report(
+        f"{year}年数据资源局绩效报告",
+        year=year,
+        department=department,
+        summary="全年数据共享工作情况。",
+        body=[
+            heading("一、总体情况"),
+            paragraph("<p>政务数据共享目录全部编制完成。</p>"),
+            table("表1 主要指标", [["指标", "目标", "完成"], ["共享目录完成率", "100%", "99%"]]),
+            chart(indicator.code, "共享目录完成率逐月变化"),
+        ],
+    )
+    survey = SurveyFactory(department=department, title="数据开放服务满意度调查", slug="data")
+    SurveyQuestionFactory(survey=survey)
+    for month in (1, 2, 3):
+        SurveyResultFactory(survey=survey, period=datetime.date(year, month, 1))
+    case = RectificationCaseFactory(
+        survey=survey,
+        reported_on=datetime.date(year, 2, 3),
+        resolved_on=datetime.date(year, 3, 20),
+    )
+    return report, survey, case
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,21 @@ def test_citizen_goes_from_home_to_an_indicator_chart_table_and_csv(site_page, c
     assert site_page.errors == []
 
 
-@pytest.mark.parametrize("page_name", ["home", "department", "indicator", "rankings", "search"])
+@pytest.mark.parametrize(
+    "page_name",
+    [
+        "home",
+        "department",
+        "indicator",
+        "rankings",
+        "search",
+        "reports",
+        "report",
+        "surveys",
+        "survey",
+        "case",
+    ],
+)
 def test_public_page_has_no_serious_accessibility_violations(site_page, city, page_name):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -72,9 +86,14 @@ def test_public_page_has_no_serious_accessibility_violations(site_page, city, pa
         "indicator": city.indicator.get_absolute_url(),
         "rankings": "/rankings/",
         "search": "/search/?q=数据",
+        "reports": "/reports/",
+        "report": city.report.url,
+        "surveys": "/surveys/",
+        "survey": city.survey.get_absolute_url(),
+        "case": city.case.get_absolute_url(),
     }[page_name]
     page = site_page.open(path)
-    if page_name == "indicator":
+    if page_name in ("indicator", "report"):
         # Check the page as a visitor sees it: with the chart drawn.
         page.locator("svg.main-svg").first.wait_for(state="attached")
 

@@ -14,15 +14,18 @@ import pytest
 from django.db.models import Count
 from django.http import QueryDict
 from django.utils import translation
+from wagtail.models import PageViewRestriction
 
+from disclosure.models import ReportPage
 from portal import actions
 from portal.factories import IndicatorFactory
 from portal.models import Goal, Indicator, Measurement
-from search import indexing
+from search import documents, indexing
 from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS, SearchQuery
 from search.backends.embedded import EmbeddedBackend
 from search.forms import SearchForm
 from search.models import PendingIndexUpdate, SearchSynonym
+from surveys.factories import SurveyResultFactory
 
 try:  # the engine half needs the engine helper's fixtures (and its client libraries)
     from tests.search import engine_fixtures
@@ -134,6 +137,7 @@ def test_facet_counts_equal_the_database_counts(backend, city):
         "goal": police_goals.count(),
         "indicator": police_indicators.count(),
         "result": police_results.count(),
+        "report": ReportPage.objects.visible().filter(department=city.police).count(),
     }
     per_year = {
         str(row["goal__cycle__year"]): row["n"]
@@ -202,7 +206,9 @@ def test_unpublishing_removes_and_publishing_restores(
         city.current.published = False
         city.current.save()
     assert search(backend, "营商环境").total == 0
-    assert "2025" not in facet(search(backend, "满意度"), "year")
+    # Surveys and reports keep their own years; the year's goals, indicators and results go.
+    domain = ("goal", "indicator", "result")
+    assert "2025" not in facet(search(backend, "满意度", types=domain), "year")
     with django_capture_on_commit_callbacks(execute=True):
         city.hidden.published = True
         city.hidden.save()
@@ -239,6 +245,133 @@ def test_a_corrected_measurement_is_reflected(backend, city, django_capture_on_c
     assert february.extra["value"] == "97.5"
     assert february.extra["corrected"] is True
     assert "97.5" in february.snippet
+
+
+def test_published_reports_are_found_by_their_whole_text(backend, city):
+    report = city.reports["city"]
+    for words in ("好差评", "不动产登记压缩时限", "全市目标完成情况", "绩效管理工作报告"):
+        results = search(backend, words, types=("report",))
+        assert ids(results) == {f"report:{report.pk}"}, words
+    hit = search(backend, "好差评").hits[0]
+    assert (hit.type, hit.url, hit.year, hit.period) == ("report", report.url, 2025, "2025")
+    assert "<mark>" in hit.snippet
+    disclosure = search(backend, "予以公开")
+    assert titles(disclosure) == ["2024年政府信息公开工作年度报告"]
+    assert facet(search(backend, "报告", types=("report",)), "year") == {"2025": 2, "2024": 1}
+
+
+def test_drafts_and_restricted_reports_never_appear(backend, city):
+    assert search(backend, "考核细则").total == 0
+    assert search(backend, "督查通报").total == 0
+    assert backend.count() == sum(1 for _ in documents.all_documents())
+
+
+def test_unpublishing_a_report_removes_it_and_publishing_restores_it(
+    backend, city, django_capture_on_commit_callbacks
+):
+    report = city.reports["city"]
+    report_id = f"report:{report.pk}"
+
+    def found(words):
+        return report_id in ids(search(backend, words, types=("report",)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report.unpublish()
+    assert not found("好差评")
+    with django_capture_on_commit_callbacks(execute=True):
+        report.get_latest_revision().publish()
+    assert found("好差评")
+    # A draft edit is not public until it is published.
+    report = ReportPage.objects.get(pk=report.pk)
+    report.body = [("paragraph", "<p>新增政务服务“跨省通办”事项。</p>")]
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = report.save_revision()
+    assert not found("跨省通办")
+    assert found("好差评")
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+    assert found("跨省通办")
+    assert not found("好差评")
+    # A draft published for the first time appears; a restriction hides; deleting removes.
+    draft = city.reports["draft"]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.get_latest_revision().publish()
+    assert titles(search(backend, "考核细则")) == [draft.title]
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(page=draft, restriction_type="login")
+    assert search(backend, "考核细则").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert search(backend, "考核细则").total == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        ReportPage.objects.get(pk=draft.pk).delete()
+    assert search(backend, "考核细则").total == 0
+
+
+def test_a_restriction_on_the_report_index_hides_every_report_below_it(
+    backend, city, django_capture_on_commit_callbacks
+):
+    index = city.reports["city"].get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=index, restriction_type="login")
+    assert search(backend, "报告", types=("report",)).total == 0
+    assert search(backend, "营商环境").total > 0
+
+
+def test_public_survey_results_and_cases_are_found(backend, city):
+    survey, case = city.surveys["public"], city.cases["public"]
+    results = search(backend, "不动产登记")
+    assert {f"survey:{survey.pk}", f"case:{case.pk}"} <= ids(results)
+    hit = next(h for h in results.hits if h.type == "survey")
+    # The survey carries its latest month: share, period and year.
+    assert (hit.url, hit.period, hit.year) == (survey.get_absolute_url(), "2025-03", 2025)
+    assert hit.extra["satisfied_share"] == "93.4"
+    assert hit.department == "市政务服务管理局"
+    assert ids(search(backend, "服务态度", types=("survey",))) == {f"survey:{survey.pk}"}
+    found = search(backend, "弹性窗口")
+    assert ids(found) == {f"case:{case.pk}"}
+    assert found.hits[0].url == case.get_absolute_url()
+    assert facet(search(backend, "窗口"), "type")["case"] == 1
+
+
+def test_internal_survey_results_and_cases_never_appear(backend, city):
+    assert search(backend, "出入境").total == 0
+    assert search(backend, "叫号系统").total == 0
+    assert "survey" not in facet(search(backend, "公安局"), "type")
+
+
+def test_survey_and_case_changes_reach_the_index(backend, city, django_capture_on_commit_callbacks):
+    survey, case = city.surveys["public"], city.cases["public"]
+    with django_capture_on_commit_callbacks(execute=True):
+        SurveyResultFactory(
+            survey=survey, period=datetime.date(2025, 4, 1), satisfied_share=Decimal("95.1")
+        )
+    hit = search(backend, "不动产登记", types=("survey",)).hits[0]
+    assert (hit.period, hit.extra["satisfied_share"]) == ("2025-04", "95.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        survey.results_public = False
+        survey.save()
+    assert search(backend, "不动产登记", types=("survey",)).total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        city.surveys["internal"].results_public = True
+        city.surveys["internal"].save()
+    assert titles(search(backend, "出入境", types=("survey",))) == ["出入境窗口内部测评"]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.public = False
+        case.save()
+    assert search(backend, "弹性窗口").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        city.cases["internal"].public = True
+        city.cases["internal"].save()
+    assert titles(search(backend, "叫号系统")) == ["出入境窗口叫号系统故障"]
+    with django_capture_on_commit_callbacks(execute=True):
+        city.police.active = False
+        city.police.save()
+    assert search(backend, "叫号系统").total == 0
+    assert search(backend, "出入境").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        city.cases["internal"].delete()
+    assert search(backend, "叫号系统").total == 0
 
 
 def test_removing_what_is_not_indexed_is_harmless(backend, city):

@@ -1,0 +1,153 @@
+"""StreamField blocks of a disclosure report: headings, text, data tables and indicator charts.
+
+Every block knows its own searchable text (``get_searchable_content``): the search index and
+Wagtail's admin search read a report's full text, tables and chart captions included.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+
+RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "blocks/heading.html"
+        form_classname = "title"
+
+
+class DataTableBlock(blocks.StructBlock):
+    """A table with the caption, source and note every published table needs."""
+
+    caption = blocks.CharBlock(
+        label=_("Caption"), max_length=200, help_text=_("Says what the table shows and for when.")
+    )
+    table = TableBlock(
+        label=_("Table"),
+        table_options={"startRows": 4, "startCols": 3, "renderer": "text"},
+    )
+    source = blocks.CharBlock(label=_("Source"), required=False, max_length=200)
+    note = blocks.TextBlock(label=_("Note"), required=False)
+
+    class Meta:
+        icon = "table"
+        label = _("Data table")
+        template = "blocks/data_table.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        data = (value.get("table") or {}).get("data") or []
+        if not any(cell not in (None, "") for row in data for cell in row):
+            raise blocks.StructBlockValidationError(
+                block_errors={"table": ValidationError(_("The table is empty."))}
+            )
+        return value
+
+    def get_searchable_content(self, value):
+        content = [value.get("caption") or ""]
+        content += self.child_blocks["table"].get_searchable_content(value.get("table"))
+        content += [value.get("source") or "", value.get("note") or ""]
+        return [str(text) for text in content if text]
+
+
+class IndicatorCodeField(forms.CharField):
+    """An indicator code of a published year (the chart must be one the public can open)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            from portal.models import Indicator
+
+            if not Indicator.objects.filter(code=value, goal__cycle__published=True).exists():
+                raise ValidationError(
+                    _("No indicator of a published year has the code “%(code)s”."),
+                    params={"code": value},
+                )
+        return value
+
+
+class IndicatorCodeBlock(blocks.FieldBlock):
+    def __init__(self, required=True, help_text=None, **kwargs):
+        self._required = required
+        self._help_text = help_text
+        super().__init__(**kwargs)
+
+    @cached_property
+    def field(self):
+        return IndicatorCodeField(required=self._required, max_length=40, help_text=self._help_text)
+
+
+class IndicatorChartBlock(blocks.StructBlock):
+    """An indicator's actual-against-target chart, with its data table and downloads."""
+
+    indicator = IndicatorCodeBlock(
+        label=_("Indicator code"),
+        help_text=_("The code shown on the indicator's page, e.g. 2026-GA-01-1."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
+
+    class Meta:
+        icon = "chart"  # wagtail has no chart icon; falls back gracefully
+        label = _("Indicator chart")
+        template = "blocks/indicator_chart.html"
+
+    def get_context(self, value, parent_context=None):
+        from portal import charts, exports
+        from portal.evaluation import indicator_series
+        from portal.models import Indicator
+
+        context = super().get_context(value, parent_context=parent_context)
+        indicator = (
+            Indicator.objects.filter(code=value.get("indicator"), goal__cycle__published=True)
+            .select_related("goal__cycle", "goal__owner")
+            .first()
+        )
+        context["indicator"] = indicator
+        if indicator is not None:
+            series = indicator_series(indicator)
+            rows = exports.indicator_records(series)
+            measured = [row for row in rows if row["value"] is not None]
+            context.update(
+                {
+                    "rows": rows,
+                    "columns": exports.column_labels(indicator.unit),
+                    "as_of": measured[-1]["period"] if measured else None,
+                    "chart_json": charts.figure_json(
+                        charts.indicator_figure_spec(series, unit=indicator.unit)
+                    )
+                    if len(series)
+                    else None,
+                    "formats": exports.FORMATS,
+                }
+            )
+        return context
+
+    def get_searchable_content(self, value):
+        from portal.models import Indicator
+
+        content = [value.get("caption") or ""]
+        name = (
+            Indicator.objects.filter(code=value.get("indicator"))
+            .values_list("name", flat=True)
+            .first()
+        )
+        content.append(name or "")
+        return [text for text in content if text]
+
+
+class ReportBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
+    table = DataTableBlock()
+    indicator_chart = IndicatorChartBlock()
+
+    class Meta:
+        block_counts = {}

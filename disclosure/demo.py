@@ -1,0 +1,254 @@
+"""The demo city's reports: a yearly performance report (or progress bulletin for the year under
+way), the 政府信息公开工作年度报告 of each finished year in the national format (国办公开办函〔2021〕
+30号), self-evaluation reports of the departments that have demo editors, and one draft.
+
+Built by ``manage.py load_demo_data`` through the domain's demo-extension hook, from the
+figures the demo city just computed, so every number in a report matches the site.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count
+
+from disclosure.factories import chart, heading, make_report, paragraph, report_index, table
+from disclosure.models import ReportKind, ReportPage
+
+# Table 3 of the national format, main rows (the sub-rows of 三 are summed into the totals).
+DISCLOSURE_ROWS = (
+    ("received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果/（一）予以公开"),
+    ("partly", "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("refused", "三、本年度办理结果/（三）不予公开"),
+    ("unable", "三、本年度办理结果/（四）无法提供"),
+    ("not_handled", "三、本年度办理结果/（五）不予处理"),
+    ("other", "三、本年度办理结果/（六）其他处理"),
+    ("total", "三、本年度办理结果/（七）总计"),
+    ("carry_forward", "四、结转下年度继续办理"),
+)
+APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+NEXT_STEPS = (
+    "持续压减政务服务事项办理时限，推进“高效办成一件事”。",
+    "对红灯指标逐项制定整改清单，明确责任单位和完成时限。",
+    "加强数据质量核查，更正数据一律保留原值和更正理由。",
+    "扩大群众满意度评价覆盖面，差评事项按期回访整改。",
+    "加强部门协同，对牵头和配合部门分别考核。",
+)
+
+
+def flush() -> None:
+    for page in ReportPage.objects.order_by("-path"):
+        page.delete()
+
+
+def build(ctx) -> None:
+    from portal.models import Evaluation, Goal, Indicator, Status
+
+    rng, admin = ctx.rng, ctx.admin
+    index = report_index()
+    grant_page_permissions(index)
+    if not index.intro:
+        index.intro = (
+            "<p>青川市及各部门发布的目标绩效报告、进展通报和政府信息公开工作年度报告。</p>"
+        )
+        index.save_revision(user=admin).publish(user=admin)
+    editors = {
+        d.pk: u for d, u in ((d, ctx.editors_by_department.get(d.pk)) for d in ctx.departments) if u
+    }
+    built = 0
+    for cycle in ctx.cycles:
+        year = cycle.year
+        finished = datetime.date(year, 12, 1) <= ctx.as_of
+        month = (
+            Evaluation.objects.filter(cycle=cycle)
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .first()
+        )
+        statuses = dict(
+            Goal.objects.filter(cycle=cycle, level=Goal.Level.DEPARTMENT)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        goals = sum(statuses.values())
+        top = (
+            list(
+                Evaluation.objects.filter(cycle=cycle, period=month, rank__isnull=False)
+                .select_related("department")
+                .order_by("rank")[:10]
+            )
+            if month
+            else []
+        )
+        key = (
+            Indicator.objects.filter(goal__cycle=cycle, dimension="satisfaction")
+            .order_by("goal__owner__sort_order", "code")
+            .values_list("code", "name")
+            .first()
+        )
+        as_of = f"{month.year}年{month.month}月" if month else f"{year}年"
+        body = [
+            heading("一、总体情况"),
+            paragraph(
+                f"<p>{year}年，全市各部门共承担部门目标{goals}项。截至{as_of}，"
+                f"进展正常（绿灯）{statuses.get(Status.GREEN, 0)}项，"
+                f"滞后（黄灯）{statuses.get(Status.YELLOW, 0)}项，"
+                f"严重滞后（红灯）{statuses.get(Status.RED, 0)}项。</p>"
+            ),
+        ]
+        if top:
+            body += [
+                heading("二、部门综合得分"),
+                table(
+                    f"表1 {as_of}部门综合得分前{len(top)}名",
+                    [["名次", "部门", "综合得分", "等次"]]
+                    + [[e.rank, e.department.name, f"{e.total:.1f}", e.grade] for e in top],
+                    source="青川市目标绩效管理平台",
+                ),
+            ]
+        if key:
+            body += [heading("三、重点指标"), chart(key[0], f"{key[1]}逐月变化")]
+        body += [
+            heading("四、下一步工作"),
+            paragraph(
+                "<ol>" + "".join(f"<li>{s}</li>" for s in rng.sample(NEXT_STEPS, 3)) + "</ol>"
+            ),
+        ]
+        if finished:
+            title, kind = f"青川市{year}年度目标绩效管理工作报告", ReportKind.PERFORMANCE
+            date = datetime.date(year + 1, 2, 10 + rng.randint(0, 15))
+        else:
+            title, kind = (
+                f"青川市{year}年目标绩效管理进展通报（截至{month.month if month else 1}月）",
+                ReportKind.PROGRESS,
+            )
+            date = ctx.as_of + datetime.timedelta(days=40)
+        make_report(
+            title,
+            slug=f"{year}-jixiao-{'baogao' if finished else 'tongbao'}",
+            kind=kind,
+            year=year,
+            body=body,
+            user=admin,
+            publisher="青川市人民政府办公室",
+            summary=f"{year}年全市目标绩效管理{'工作' if finished else '进展'}情况：目标完成、部门得分和下一步工作。",
+            report_date=min(date, datetime.date.today()),
+        )
+        built += 1
+        if finished:
+            make_report(
+                f"青川市人民政府{year}年政府信息公开工作年度报告",
+                slug=f"{year}-xinxi-gongkai-nianbao",
+                kind=ReportKind.DISCLOSURE,
+                year=year,
+                user=admin,
+                publisher="青川市人民政府办公室",
+                summary=f"{year}年主动公开、依申请公开、行政复议和行政诉讼情况。",
+                report_date=datetime.date(year + 1, 1, 20 + rng.randint(0, 10)),
+                body=[
+                    heading("一、总体情况"),
+                    paragraph(
+                        "<p>本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息"
+                        "公开工作年度报告格式要求编制。</p>"
+                    ),
+                    heading("三、收到和处理政府信息公开申请情况"),
+                    disclosure_table(rng, year),
+                ],
+            )
+            built += 1
+        for dept in ctx.departments:
+            user = editors.get(dept.pk)
+            if user is None:
+                continue
+            own = (
+                Indicator.objects.filter(goal__cycle=cycle, goal__owner=dept)
+                .order_by("code")
+                .values_list("code", "name")
+                .first()
+            )
+            mine = [e for e in top if e.department_id == dept.pk]
+            text = (
+                f"<p>{dept.name}{year}年承担的目标任务推进情况如下。"
+                + (
+                    f"截至{as_of}综合得分{mine[0].total:.1f}分，排名第{mine[0].rank}位。"
+                    if mine
+                    else ""
+                )
+                + "</p>"
+            )
+            make_report(
+                f"{dept.name}{year}年度绩效自评报告",
+                slug=f"{year}-{dept.slug}-ziping",
+                year=year,
+                department=dept,
+                user=user,
+                published_by=admin,  # department editors draft, the city publishes
+                publisher=dept.name,
+                summary=f"{dept.name}{year}年目标任务、指标完成和整改情况。",
+                report_date=min(
+                    datetime.date(year + 1, 1, 15)
+                    if finished
+                    else ctx.as_of + datetime.timedelta(days=35),
+                    datetime.date.today(),
+                ),
+                body=[heading("一、目标完成情况"), paragraph(text)]
+                + ([chart(own[0], own[1])] if own else []),
+            )
+            built += 1
+    current = max(c.year for c in ctx.cycles)
+    make_report(
+        f"青川市{current + 1}年度目标绩效考核细则（征求意见稿）",
+        slug=f"{current + 1}-kaohe-xize",
+        publish=False,
+        year=current + 1,
+        user=admin,
+        body=[paragraph("<p>征求意见稿，尚未发布。</p>")],
+    )
+    ctx.log(f"  {built} published reports, 1 draft")
+
+
+def grant_page_permissions(index) -> None:
+    """City administrators write and publish reports; department editors write drafts and
+    submit them (Wagtail's moderation workflow sends them to the administrators)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    from portal.demo import CITY_ADMIN_GROUP, DEPARTMENT_EDITOR_GROUP
+
+    grants = {
+        CITY_ADMIN_GROUP: ("add_page", "change_page", "publish_page", "delete_page"),
+        DEPARTMENT_EDITOR_GROUP: ("add_page", "change_page"),
+    }
+    for group_name, codenames in grants.items():
+        group = Group.objects.get(name=group_name)
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=codenames
+        ):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=index, permission=permission
+            )
+
+
+def disclosure_table(rng, year: int):
+    """Table 3 with consistent fictional figures: results add up to the total."""
+    columns = {}
+    for applicant in APPLICANTS[:-1]:
+        received = rng.randint(0, 40) if applicant == "自然人" else rng.randint(0, 6)
+        carried = rng.randint(0, 3) if applicant == "自然人" else 0
+        handled = received + carried - (carry := rng.randint(0, min(2, received)))
+        parts = [0] * 6
+        for _ in range(handled):
+            parts[rng.choices(range(6), weights=(60, 15, 8, 10, 4, 3))[0]] += 1
+        columns[applicant] = [received, carried, *parts, handled, carry]
+    columns["总计"] = [sum(col[i] for col in columns.values()) for i in range(len(DISCLOSURE_ROWS))]
+    rows = [["项目", *APPLICANTS]]
+    for i, (_key, label) in enumerate(DISCLOSURE_ROWS):
+        rows.append([label, *(columns[a][i] for a in APPLICANTS)])
+    return table(
+        f"收到和处理政府信息公开申请情况（{year}年）",
+        rows,
+        source="青川市人民政府办公室",
+        note="法人或其他组织的申请按商业企业、科研机构、社会公益组织、法律服务机构和其他分列。",
+    )

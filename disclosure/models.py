@@ -1,0 +1,183 @@
+"""Disclosure reports: Wagtail pages a city or a department publishes, with tables and charts.
+
+``ReportIndexPage`` (报告公开) lists the published reports under it; ``ReportPage`` is one report:
+its kind, year, department (none for the whole city), publication date and a body of headings,
+text, captioned data tables and indicator charts (each chart with its data table and
+downloads). Drafts, unpublished reports and reports behind a view restriction are never listed
+and never searchable (``ReportPage.objects.visible()``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from disclosure.blocks import ReportBodyBlock
+
+REPORTS_PER_PAGE = 20
+
+
+class ReportKind(models.TextChoices):
+    PERFORMANCE = "performance", _("Annual performance report")
+    DISCLOSURE = "disclosure", _("Government information disclosure annual report")
+    PROGRESS = "progress", _("Progress bulletin")
+    SPECIAL = "special", _("Special report")
+
+
+class ReportQuerySet(PageQuerySet):
+    def visible(self):
+        """What the public may read: published, and behind no view restriction."""
+        return self.live().public()
+
+
+ReportManager = PageManager.from_queryset(ReportQuerySet)
+
+
+class ReportIndexPage(Page):
+    """报告公开: the list of published reports, filterable by year, kind and department."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["disclosure.ReportPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("report index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(report_list_context(request, self))
+        return context
+
+
+def report_list_context(request, index: ReportIndexPage | None = None) -> dict:
+    """The published reports (under ``index``, or all of them), filtered by the query string's
+    year, kind and department — unknown values are ignored — and paginated. Four queries."""
+    from portal.models import Department
+
+    reports = ReportPage.objects.visible()
+    if index is not None:
+        reports = reports.child_of(index)
+    reports = reports.select_related("department").order_by("-report_date", "-pk")
+    facets = list(reports.order_by().values_list("year", "department_id").distinct())
+    years = sorted({year for year, _d in facets}, reverse=True)
+    department_ids = {dept for _y, dept in facets if dept is not None}
+    filters: dict = {}
+    year = _int_param(request.GET.get("year"))
+    if year in years:
+        reports, filters["year"] = reports.filter(year=year), year
+    kind = request.GET.get("kind")
+    if kind in ReportKind.values:
+        reports, filters["kind"] = reports.filter(kind=kind), kind
+    dept = _int_param(request.GET.get("department"))
+    if dept in department_ids:
+        reports, filters["department"] = reports.filter(department_id=dept), dept
+    return {
+        "reports": Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page")),
+        "years": years,
+        "kinds": ReportKind.choices,
+        "departments": Department.objects.filter(pk__in=department_ids),
+        "filters": filters,
+        "filters_query": urlencode(filters) + "&" if filters else "",
+    }
+
+
+def _int_param(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+class ReportPage(Page):
+    """One disclosure report."""
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.PERFORMANCE
+    )
+    year = models.PositiveSmallIntegerField(
+        _("report year"), default=_this_year, help_text=_("The year the report is about.")
+    )
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("Leave empty for a report of the whole city."),
+    )
+    report_date = models.DateField(
+        _("publication date"), default=datetime.date.today, help_text=_("As printed on the report.")
+    )
+    publisher = models.CharField(
+        _("publisher"), max_length=120, blank=True, help_text=_("The office that issues it.")
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Two or three sentences shown in lists and results.")
+    )
+    body = StreamField(ReportBodyBlock(), verbose_name=_("body"), blank=True)
+
+    objects = ReportManager()
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
+                FieldRowPanel([FieldPanel("department"), FieldPanel("report_date")]),
+                FieldPanel("publisher"),
+            ],
+            heading=_("About the report"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("year"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["disclosure.ReportIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["year", "kind"])]
+
+    def clean(self):
+        super().clean()
+        if self.year and not 1949 <= self.year <= _this_year() + 1:
+            raise ValidationError({"year": _("Enter a year between 1949 and next year.")})
+
+    def body_text(self) -> list[str]:
+        """The report's text, block by block: headings, paragraphs, tables and captions."""
+        return [
+            str(text)
+            for text in self.body.stream_block.get_searchable_content(self.body)
+            if str(text).strip()
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["index"] = self.get_parent().specific
+        context["has_chart"] = any(b.block_type == "indicator_chart" for b in self.body)
+        return context

@@ -1,0 +1,47 @@
+"""Department-scoped permission policies for surveys, results and rectification cases.
+
+The same rule as the performance domain (portal.permissions): the group's Django permissions
+say which actions an editor may take, the DepartmentEditor link says on which rows. The
+policies are registered with Wagtail's registry, so every generic admin view asks them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.permissions import policy_registry, register_permission_policy
+
+from portal.permissions import DepartmentScopedPermissionPolicy
+from surveys.models import RectificationCase, Survey, SurveyResult
+
+survey_policy = DepartmentScopedPermissionPolicy(Survey, "department")
+survey_result_policy = DepartmentScopedPermissionPolicy(SurveyResult, "survey__department")
+rectification_case_policy = DepartmentScopedPermissionPolicy(RectificationCase, "department")
+
+POLICIES = {
+    Survey: survey_policy,
+    SurveyResult: survey_result_policy,
+    RectificationCase: rectification_case_policy,
+}
+
+# What department editors may do here; like their goals and measurements, no deleting.
+# Questions are edited inside their survey, so the survey's permissions cover them.
+EDITOR_CODENAMES = tuple(
+    f"{action}_{model}"
+    for model in ("survey", "surveyresult", "rectificationcase")
+    for action in ("add", "change", "view")
+)
+
+
+def register_policies() -> None:
+    """Register every policy with Wagtail (idempotent; must run before the viewsets register)."""
+    for model, policy in POLICIES.items():
+        if policy_registry.get_by_type(model, fallback=False) is not policy:
+            register_permission_policy(model, policy, exact_class=True)
+
+
+def grant_group_permissions(city_admins: Group, editors: Group) -> None:
+    """Give the city administrators' group every survey permission and the department editors'
+    group ``EDITOR_CODENAMES``, keeping the permissions the groups already have."""
+    survey_permissions = Permission.objects.filter(content_type__app_label="surveys")
+    city_admins.permissions.add(*survey_permissions)
+    editors.permissions.add(*survey_permissions.filter(codename__in=EDITOR_CODENAMES))

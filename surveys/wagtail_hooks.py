@@ -1,0 +1,17 @@
+"""Editors' admin: the 满意度调查 menu (surveys, monthly results, rectification cases)."""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+# Policies must be registered before any viewset (or view) asks the registry for them.
+from surveys.permissions import register_policies
+
+register_policies()
+
+from surveys.viewsets import SurveysViewSetGroup  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_viewsets():
+    return SurveysViewSetGroup()
