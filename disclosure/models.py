@@ -24,6 +24,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from disclosure.blocks import ReportBodyBlock
+from disclosure.permissions import ReportAdminForm, ReportPermissionTester
 
 REPORTS_PER_PAGE = 20
 
@@ -136,6 +137,7 @@ class ReportPage(Page):
     body = StreamField(ReportBodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = ReportManager()
+    base_form_class = ReportAdminForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -167,6 +169,9 @@ class ReportPage(Page):
         super().clean()
         if self.year and not 1949 <= self.year <= _this_year() + 1:
             raise ValidationError({"year": _("Enter a year between 1949 and next year.")})
+
+    def permissions_for_user(self, user):
+        return ReportPermissionTester(user, self)
 
     def body_text(self) -> list[str]:
         """The report's text, block by block: headings, paragraphs, tables and captions."""

@@ -17,6 +17,7 @@ from portal.demo import (
     CORRECTION_REASONS,
     DEFAULT_ADMIN_PASSWORD,
     DEPARTMENTS,
+    EDITOR_SLUGS,
     GENERIC_INDICATORS,
     build_demo_city,
     cycle_targets,
@@ -201,6 +202,34 @@ def test_home_page_introduces_the_city_in_both_languages(demo_city):
     assert "Qingchuan" in home.intro_en
 
 
+@pytest.mark.django_db
+def test_the_city_publishes_reports_and_survey_results(demo_city, client):
+    from disclosure.models import ReportKind, ReportPage
+    from surveys.models import RectificationCase, Survey, SurveyResult
+
+    reports = ReportPage.objects.visible()
+    kinds = set(reports.values_list("kind", flat=True))
+    assert {ReportKind.PERFORMANCE, ReportKind.PROGRESS, ReportKind.DISCLOSURE} <= kinds
+    assert set(reports.values_list("year", flat=True)) == {2024, 2025, 2026}
+    assert ReportPage.objects.filter(live=False).count() == 1  # the draft
+    # Department reports belong to the departments with demo editors.
+    assert set(reports.exclude(department=None).values_list("department__slug", flat=True)) == set(
+        EDITOR_SLUGS
+    )
+    annual = reports.get(year=2025, kind=ReportKind.PERFORMANCE, department=None)
+    page = client.get(annual.url)
+    assert page.status_code == 200
+    assert "部门综合得分" in page.content.decode()
+    # Every department has a survey; most publish their results, some keep them internal.
+    assert Survey.objects.count() == Department.objects.count()
+    assert 0 < Survey.objects.filter(results_public=False).count() < Survey.objects.count() / 5
+    assert SurveyResult.objects.filter(period__year=2026).exists()
+    assert RectificationCase.objects.filter(public=True).exists()
+    assert RectificationCase.objects.filter(public=False).exists()
+    editor = get_user_model().objects.get(username="editor_gonganju")
+    assert editor.has_perm("surveys.change_surveyresult")
+
+
 # --------------------------------------------------------------------------------------------
 # Determinism and re-running (a small city, inside each test's rolled-back transaction)
 # --------------------------------------------------------------------------------------------
@@ -220,6 +249,9 @@ def test_same_seed_gives_the_same_city_and_another_seed_does_not(demo_city):
 
 @pytest.mark.django_db
 def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city, monkeypatch):
+    from disclosure.models import ReportPage
+    from surveys.models import Survey, SurveyResult
+
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-local-secret-9")
 
     def run():
@@ -234,6 +266,9 @@ def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city, mo
             Measurement.objects.count(),
             MeasurementCorrection.objects.count(),
             get_user_model().objects.filter(username__startswith="editor_").count(),
+            ReportPage.objects.count(),
+            Survey.objects.count(),
+            SurveyResult.objects.count(),
         )
 
     first_output, first_counts = run()

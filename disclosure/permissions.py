@@ -1,0 +1,82 @@
+"""Department editors write only their own department's reports.
+
+Wagtail's page permissions (from groups, on the report index) say *which actions* a user may
+take on reports; this tester adds *which reports*: a department editor may edit, publish,
+delete, move, lock or view the history of a report only if it belongs to one of their
+departments. City-wide reports (no department) are for city administrators. The report form
+offers an editor only their own departments (``ReportAdminForm``).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import PagePermissionTester
+
+from portal.actions import can_manage_all_departments, editable_departments
+from portal.permissions import user_department_ids
+
+GUARDED = (
+    "can_edit",
+    "can_delete",
+    "can_unpublish",
+    "can_publish",
+    "can_submit_for_moderation",
+    "can_set_view_restrictions",
+    "can_unschedule",
+    "can_lock",
+    "can_unlock",
+    "can_move",
+    "can_copy",
+    "can_view_revisions",
+)
+
+
+def owns_report(user, department_id: int | None) -> bool:
+    if can_manage_all_departments(user):
+        return True
+    return department_id is not None and department_id in user_department_ids(user)
+
+
+class ReportPermissionTester(PagePermissionTester):
+    """Wagtail's tester, and the report must be of one of the user's departments."""
+
+    def _owned(self) -> bool:
+        return owns_report(self.user, self.page.department_id)
+
+
+def _guard(name):
+    inherited = getattr(PagePermissionTester, name)
+
+    def method(self, *args, **kwargs):
+        return self._owned() and inherited(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = inherited.__doc__
+    return method
+
+
+for _name in GUARDED:
+    setattr(ReportPermissionTester, _name, _guard(_name))
+
+
+class ReportAdminForm(WagtailAdminPageForm):
+    """The department field lists only the departments the editor may write for; a department
+    editor cannot save a city-wide report."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        field = self.fields.get("department")
+        if field is not None and for_user is not None:
+            field.queryset = editable_departments(for_user).order_by("sort_order", "name")
+            if not can_manage_all_departments(for_user):
+                field.required = True
+                field.empty_label = None
+
+    def clean_department(self):
+        department = self.cleaned_data.get("department")
+        user = self.for_user
+        if user is not None and not owns_report(user, department.pk if department else None):
+            raise forms.ValidationError(_("You can publish reports only for your own department."))
+        return department
