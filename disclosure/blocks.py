@@ -134,8 +134,9 @@ class IndicatorChartBlock(blocks.StructBlock):
         from portal.models import Indicator
 
         content = [value.get("caption") or ""]
+        # Only a published indicator's name: the page shows nothing else of it either.
         name = (
-            Indicator.objects.filter(code=value.get("indicator"))
+            Indicator.objects.filter(code=value.get("indicator"), goal__cycle__published=True)
             .values_list("name", flat=True)
             .first()
         )

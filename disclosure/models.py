@@ -24,7 +24,11 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from disclosure.blocks import ReportBodyBlock
-from disclosure.permissions import ReportAdminForm, ReportPermissionTester
+from disclosure.permissions import (
+    ReportAdminForm,
+    ReportIndexPermissionTester,
+    ReportPermissionTester,
+)
 
 REPORTS_PER_PAGE = 20
 
@@ -57,6 +61,9 @@ class ReportIndexPage(Page):
 
     class Meta:
         verbose_name = _("report index")
+
+    def permissions_for_user(self, user):
+        return ReportIndexPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

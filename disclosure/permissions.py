@@ -39,11 +39,30 @@ def owns_report(user, department_id: int | None) -> bool:
     return department_id is not None and department_id in user_department_ids(user)
 
 
+def stored_department_id(page) -> int | None:
+    """The department of the report as saved, whatever version of it ``page`` is (Wagtail
+    hands the tester a revision's copy when reverting to it)."""
+    from disclosure.models import ReportPage
+
+    if not page.pk:
+        return None
+    return ReportPage.objects.filter(pk=page.pk).values_list("department_id", flat=True).first()
+
+
 class ReportPermissionTester(PagePermissionTester):
-    """Wagtail's tester, and the report must be of one of the user's departments."""
+    """Wagtail's tester, and the report must be of one of the user's departments — both the
+    version being acted on and the report as stored (so reverting to an old revision of another
+    department's report, or one that was reassigned, is refused)."""
 
     def _owned(self) -> bool:
-        return owns_report(self.user, self.page.department_id)
+        owned = getattr(self, "_owned_cache", None)
+        if owned is None:
+            owned = can_manage_all_departments(self.user) or (
+                owns_report(self.user, self.page.department_id)
+                and (not self.page.pk or owns_report(self.user, stored_department_id(self.page)))
+            )
+            self._owned_cache = owned
+        return owned
 
 
 def _guard(name):
@@ -59,6 +78,30 @@ def _guard(name):
 
 for _name in GUARDED:
     setattr(ReportPermissionTester, _name, _guard(_name))
+
+
+class ReportIndexPermissionTester(PagePermissionTester):
+    """The report index is the city's page: department editors may add reports under it (and
+    publish them, if their group may), but only city administrators may edit, unpublish,
+    restrict, move, copy, lock or delete the index itself."""
+
+    def _city(self) -> bool:
+        return can_manage_all_departments(self.user)
+
+
+def _city_only(name):
+    inherited = getattr(PagePermissionTester, name)
+
+    def method(self, *args, **kwargs):
+        return self._city() and inherited(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = inherited.__doc__
+    return method
+
+
+for _name in (*GUARDED, "can_reorder_children"):
+    setattr(ReportIndexPermissionTester, _name, _city_only(_name))
 
 
 class ReportAdminForm(WagtailAdminPageForm):
@@ -77,6 +120,11 @@ class ReportAdminForm(WagtailAdminPageForm):
     def clean_department(self):
         department = self.cleaned_data.get("department")
         user = self.for_user
-        if user is not None and not owns_report(user, department.pk if department else None):
+        if user is None or can_manage_all_departments(user):
+            return department
+        stored = stored_department_id(self.instance) if self.instance.pk else None
+        if not owns_report(user, department.pk if department else None) or (
+            self.instance.pk and not owns_report(user, stored)
+        ):
             raise forms.ValidationError(_("You can publish reports only for your own department."))
         return department

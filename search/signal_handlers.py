@@ -4,7 +4,7 @@ The documents are written after the transaction commits (``search.indexing.queue
 rolled-back change never reaches the index and a failing engine never fails the save.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -64,10 +64,12 @@ def indicator_saved(sender, instance, created=False, **kwargs):
     queue("indicator", [instance.pk])
     if not created:  # monthly results carry the indicator's name, unit and target
         queue("result", instance.measurements.values_list("pk", flat=True))
+        _all_reports()  # a report's chart may name it
 
 
 def indicator_deleted(sender, instance, **kwargs):
     queue("indicator", [instance.pk])
+    _all_reports()
 
 
 def measurement_changed(sender, instance, **kwargs):
@@ -91,6 +93,7 @@ def cycle_saved(sender, instance, created, **kwargs):
     if old is None or old["published"] != instance.published or old["year"] != instance.year:
         # Publishing adds the whole year, unpublishing removes it (its documents build as none).
         _cycle_contents([instance.pk])
+        _all_reports()
 
 
 def cycle_recomputed_handler(sender, cycle, **kwargs):
@@ -113,7 +116,7 @@ def department_saved(sender, instance, created, **kwargs):
         return
     if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en", "active")):
         # Surveys and cases name their department and are public only while it is active.
-        queue("survey", instance.surveys.values_list("pk", flat=True))
+        _survey_and_below(instance.surveys.values_list("pk", flat=True))
         queue("case", instance.rectification_cases.values_list("pk", flat=True))
     if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en")):
         # Every document names its department: a rename reaches all of them.
@@ -152,21 +155,48 @@ def restriction_changed(sender, instance, **kwargs):
     _reports_at_or_below(getattr(instance, "page", None))
 
 
-def survey_changed(sender, instance, **kwargs):
-    queue("survey", [instance.pk])
-    # A case names its survey's service.
+def _survey_and_below(survey_ids) -> None:
+    """A survey's document, its monthly results' and its cases' (they name its service)."""
+    survey_ids = list(survey_ids)
+    queue("survey", survey_ids)
     queue(
-        "case", RectificationCase.objects.filter(survey_id=instance.pk).values_list("pk", flat=True)
+        "survey_result",
+        SurveyResult.objects.filter(survey_id__in=survey_ids).values_list("pk", flat=True),
+    )
+    queue(
+        "case",
+        RectificationCase.objects.filter(survey_id__in=survey_ids).values_list("pk", flat=True),
     )
 
 
-def survey_part_changed(sender, instance, **kwargs):
-    # Questions and monthly results are part of their survey's document.
+def survey_changed(sender, instance, **kwargs):
+    _survey_and_below([instance.pk])
+
+
+def survey_before_delete(sender, instance, **kwargs):
+    # Its results go with it and its cases lose the link (SET_NULL sends no signal): read
+    # them now, while they still point at it.
+    _survey_and_below([instance.pk])
+
+
+def question_changed(sender, instance, **kwargs):
     queue("survey", [instance.survey_id])
+
+
+def survey_result_changed(sender, instance, **kwargs):
+    # The survey's document shows its latest month.
+    queue("survey", [instance.survey_id])
+    queue("survey_result", [instance.pk])
 
 
 def case_changed(sender, instance, **kwargs):
     queue("case", [instance.pk])
+
+
+def _all_reports() -> None:
+    """Reports chart indicators by code and index their names only while published; there
+    are few reports, so a change to what is published re-reads all of them."""
+    queue("report", ReportPage.objects.values_list("pk", flat=True))
 
 
 def department_deleted(sender, instance, **kwargs):
@@ -213,10 +243,11 @@ def connect() -> None:
     post_delete.connect(
         restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}-restriction-delete"
     )
+    pre_delete.connect(survey_before_delete, sender=Survey, dispatch_uid=f"{uid}-survey-pre-del")
     for model, handler in (
         (Survey, survey_changed),
-        (SurveyQuestion, survey_part_changed),
-        (SurveyResult, survey_part_changed),
+        (SurveyQuestion, question_changed),
+        (SurveyResult, survey_result_changed),
         (RectificationCase, case_changed),
     ):
         name = model._meta.model_name

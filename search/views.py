@@ -166,7 +166,10 @@ def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
         elif hit.type == "indicator" and extra.get("latest_value") not in (None, ""):
             value = f"{extra['latest_value']}{extra.get('unit', '')}"
             value_label = _("Latest value")
-        elif hit.type == "survey" and extra.get("satisfied_share") not in (None, ""):
+        elif hit.type in ("survey", "survey_result") and extra.get("satisfied_share") not in (
+            None,
+            "",
+        ):
             value = f"{extra['satisfied_share']}%"
             value_label = _("Satisfied share")
         rows.append(

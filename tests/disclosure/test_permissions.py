@@ -109,3 +109,38 @@ def test_a_city_administrator_writes_any_report(client, world):
     assert response.status_code == 302
     assert ReportPage.objects.get(slug="city-new").department is None
     assert client.get(f"/admin/pages/{world['other'].pk}/edit/").status_code == 200
+
+
+def test_an_editor_cannot_take_back_a_reassigned_report_through_an_old_revision(client, world):
+    report = world["own"]
+    old_revision = report.latest_revision
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    report.department = world["market"]
+    report.save_revision(user=admin).publish(user=admin)
+    client.force_login(world["editor"])
+    url = f"/admin/pages/{report.pk}/revisions/{old_revision.pk}/revert/"
+    response = client.get(url)
+    assert response.status_code in (302, 403)
+    data = form("被公安局改回", world["police"], slug=report.slug, **{"action-publish": "1"})
+    client.post(url, data)
+    client.post(f"/admin/pages/{report.pk}/edit/", data)
+    report = ReportPage.objects.get(pk=report.pk)
+    assert (report.title, report.department) == ("公安局报告", world["market"])
+    assert report.latest_revision.user == admin
+
+
+def test_only_the_city_manages_the_report_index_itself(client, world):
+    from wagtail.models import PageViewRestriction
+
+    index = world["index"]
+    client.force_login(world["editor"])
+    for action in ("edit", "delete", "unpublish", "move", "copy", "privacy"):
+        response = client.get(f"/admin/pages/{index.pk}/{action}/")
+        assert response.status_code in (302, 403), (action, response.status_code)
+    client.post(f"/admin/pages/{index.pk}/privacy/", {"restriction_type": "login"})
+    client.post(f"/admin/pages/{index.pk}/unpublish/")
+    assert not PageViewRestriction.objects.exists()
+    index.refresh_from_db()
+    assert index.live
+    # ... while the editor may still add their department's reports under it.
+    assert client.get(f"/admin/pages/add/disclosure/reportpage/{index.pk}/").status_code == 200

@@ -308,6 +308,42 @@ def test_unpublishing_a_report_removes_it_and_publishing_restores_it(
     assert search(backend, "考核细则").total == 0
 
 
+def test_a_chart_of_an_indicator_of_a_year_later_unpublished_stops_naming_it(
+    backend, city, django_capture_on_commit_callbacks
+):
+    from disclosure.factories import chart, make_report
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report("季度通报", body=[chart(city.indicators["cases"].code)])
+    assert f"report:{report.pk}" in ids(search(backend, "刑事案件破案率"))
+    with django_capture_on_commit_callbacks(execute=True):
+        city.current.published = False
+        city.current.save()
+    assert search(backend, "刑事案件破案率").total == 0
+    assert f"report:{report.pk}" in ids(search(backend, "季度通报"))
+
+
+def test_scheduled_expiry_and_a_new_index_address_reach_the_index(
+    backend, city, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    report = city.reports["police"]
+    index = report.get_parent().specific
+    with django_capture_on_commit_callbacks(execute=True):
+        index.slug = "baogao"
+        index.save_revision().publish()
+    hit = search(backend, "夏季治安").hits[0]
+    assert hit.url == f"/baogao/{report.slug}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        ReportPage.objects.filter(pk=report.pk).update(
+            expire_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        call_command("publish_scheduled")
+    assert search(backend, "夏季治安").total == 0
+
+
 def test_a_restriction_on_the_report_index_hides_every_report_below_it(
     backend, city, django_capture_on_commit_callbacks
 ):
@@ -334,10 +370,34 @@ def test_public_survey_results_and_cases_are_found(backend, city):
     assert facet(search(backend, "窗口"), "type")["case"] == 1
 
 
+def test_every_month_of_a_public_survey_is_found_by_its_year(
+    backend, city, django_capture_on_commit_callbacks
+):
+    survey = city.surveys["public"]
+    months = search(backend, "不动产登记", types=("survey_result",), sort="date")
+    assert [h.period for h in months.hits] == ["2025-03", "2025-02", "2025-01"]
+    assert months.hits[0].url == f"{survey.get_absolute_url()}#m-2025-03"
+    assert months.hits[0].extra["satisfied_share"] == "93.4"
+    with django_capture_on_commit_callbacks(execute=True):
+        old = SurveyResultFactory(
+            survey=survey, period=datetime.date(2024, 6, 1), satisfied_share=Decimal("88.8")
+        )
+    in_2024 = search(backend, "不动产登记", years=(2024,))
+    assert ids(in_2024) == {f"survey_result:{old.pk}"}
+    assert facet(search(backend, "满意率", types=("survey_result",)), "year") == {
+        "2025": 3,
+        "2024": 1,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        survey.delete()
+    assert search(backend, "不动产登记", types=("survey", "survey_result")).total == 0
+
+
 def test_internal_survey_results_and_cases_never_appear(backend, city):
     assert search(backend, "出入境").total == 0
     assert search(backend, "叫号系统").total == 0
-    assert "survey" not in facet(search(backend, "公安局"), "type")
+    types = facet(search(backend, "公安局"), "type")
+    assert "survey" not in types and "survey_result" not in types
 
 
 def test_survey_and_case_changes_reach_the_index(backend, city, django_capture_on_commit_callbacks):

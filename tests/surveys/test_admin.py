@@ -299,7 +299,7 @@ def test_question_rules_are_enforced_in_the_admin(client, world):
     response = client.post(url("surveys_survey", "add"), data)
     assert response.status_code == 200
     errors = response.context["form"].formsets["questions"].forms[0].errors
-    assert "exactly five options" in str(errors["options"])
+    assert "必须恰好有五个选项" in str(errors["options"])
     assert not Survey.objects.filter(slug="new-survey").exists()
     assert not SurveyQuestion.objects.exists()
 
@@ -310,7 +310,7 @@ def test_results_and_cases_are_created_validated_and_logged(client, world):
         url("surveys_result", "add"), result_data(world["survey_a"], mean_score="7")
     )
     assert response.status_code == 200
-    assert "between 1.00 and 5.00" in str(response.context["form"].errors["mean_score"])
+    assert "应在 1.00 至 5.00 之间" in str(response.context["form"].errors["mean_score"])
     response = client.post(url("surveys_result", "add"), result_data(world["survey_a"]))
     assert response.status_code == 302
     result = SurveyResult.objects.get(survey=world["survey_a"], period=datetime.date(2026, 2, 1))
@@ -320,7 +320,7 @@ def test_results_and_cases_are_created_validated_and_logged(client, world):
         url("surveys_result", "add"), result_data(world["survey_a"], period="2026-02-27")
     )
     assert response.status_code == 200
-    assert "already has results for that month" in str(response.context["form"].errors)
+    assert "该调查当月已有结果" in str(response.context["form"].errors)
 
     response = client.post(
         url("surveys_case", "add"),

@@ -115,13 +115,16 @@ def test_survey_page_shows_the_results_as_entered_in_an_accessible_table(client)
     )
     html = html_of(client, survey.get_absolute_url())
     assert "<caption" in html and '<th scope="col">Month</th>' in html
-    row = html[html.index("May 2026") : html.index("June 2026")]
+    table = html[html.index("<caption") :]
+    row = table[table.index("May 2026") : table.index("June 2026")]
     for text in ("1,234", "4.37", "91.5%", "12345 热线回访", "含电话回访"):
         assert text in row
-    june = html[html.index("June 2026") :]
+    june = table[table.index("June 2026") :]
     june = june[: june.index("</tr>")]
     assert june.count("—") >= 3  # no responses: no figures, not zeros
-    assert "Results as of" in html and "Source: 12345 热线回访、本站评价." in html
+    assert (
+        "Data as of June 2026, last updated" in html and "Source: 12345 热线回访、本站评价." in html
+    )
     assert "“satisfied” (满意) or “very satisfied” (非常满意) divided by all answers" in html
     assert 'href="#methodology"' in html
 
