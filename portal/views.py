@@ -173,6 +173,8 @@ def home_context(request) -> dict:
     choice = choose_cycle(request)
     cycle = choice.cycle
     context = {"cycle": cycle, "cycles": choice.cycles, "notices": choice.notices}
+    for provider in HOME_PANEL_PROVIDERS:  # reports, surveys: shown with or without a cycle
+        context.update(provider(request, cycle) or {})
     if cycle is None:
         return context
     goal_statuses = list(Goal.objects.filter(cycle=cycle).values_list("status", flat=True))
@@ -197,8 +199,6 @@ def home_context(request) -> dict:
             "computed_at": max((e.computed_at for e in evaluations), default=None),
         }
     )
-    for provider in HOME_PANEL_PROVIDERS:
-        context.update(provider(request, cycle) or {})
     return context
 
 

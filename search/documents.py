@@ -2,13 +2,16 @@
 
 Each kind of document is a *source*: a function that yields the public documents of that type,
 either all of them (a rebuild) or those of some primary keys (an update after a save). The
-domain's sources are registered here; other apps register theirs from their ``ready()``::
+sources of the domain, of disclosure reports and of surveys are registered at the end of this
+module (search depends on those apps, never the reverse); a further app may register its own
+from its ``ready()``::
 
     from search.documents import register_source
-    register_source("report", report_documents, label=_("Report"), count_fn=count_reports)
+    register_source("notice", notice_documents, label=_("Notice"), count_fn=count_notices)
 
 Only public data is ever built: goals, indicators and monthly results of *published* cycles
-(every year, not only the current one) and active departments. A primary key that yields no
+(every year, not only the current one), active departments, live reports behind no view
+restriction, surveys whose results are public (and their months), and public cases. A primary key that yields no
 document is removed from the index, which is how unpublishing and deleting take effect.
 """
 

@@ -209,3 +209,25 @@ def test_editors_create_reports_in_the_admin(client):
     response = client.get(f"/admin/pages/add/disclosure/reportpage/{index.pk}/")
     assert response.status_code == 200
     assert b"indicator_chart" in response.content
+
+
+def test_the_home_page_lists_the_newest_reports_and_follows_publishing(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    make_report("2024年度绩效报告", year=2024, report_date=datetime.date(2025, 2, 1))
+    shown = soup(client.get("/"))
+    titles = [a.get_text() for a in shown.select("#reports-heading ~ ul a")]
+    assert titles == ["2024年度绩效报告"]
+    # The home page is cached; publishing a report refreshes it, unpublishing removes it.
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_report("2025年度绩效报告", year=2025, report_date=datetime.date(2026, 2, 1))
+    titles = [a.get_text() for a in soup(client.get("/")).select("#reports-heading ~ ul a")]
+    assert titles == ["2025年度绩效报告", "2024年度绩效报告"]
+    with django_capture_on_commit_callbacks(execute=True):
+        new.unpublish()
+    titles = [a.get_text() for a in soup(client.get("/")).select("#reports-heading ~ ul a")]
+    assert titles == ["2024年度绩效报告"]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_report("草稿", publish=False)
+    assert draft.title not in client.get("/").content.decode()
