@@ -65,11 +65,12 @@ class ReportPermissionTester(PagePermissionTester):
         return owned
 
 
-def _guard(name):
+def _also_requiring(check: str, name: str):
+    """Wagtail's ``name`` test, and the tester's own ``check`` as well."""
     inherited = getattr(PagePermissionTester, name)
 
     def method(self, *args, **kwargs):
-        return self._owned() and inherited(self, *args, **kwargs)
+        return getattr(self, check)() and inherited(self, *args, **kwargs)
 
     method.__name__ = name
     method.__doc__ = inherited.__doc__
@@ -77,7 +78,7 @@ def _guard(name):
 
 
 for _name in GUARDED:
-    setattr(ReportPermissionTester, _name, _guard(_name))
+    setattr(ReportPermissionTester, _name, _also_requiring("_owned", _name))
 
 
 class ReportIndexPermissionTester(PagePermissionTester):
@@ -89,19 +90,8 @@ class ReportIndexPermissionTester(PagePermissionTester):
         return can_manage_all_departments(self.user)
 
 
-def _city_only(name):
-    inherited = getattr(PagePermissionTester, name)
-
-    def method(self, *args, **kwargs):
-        return self._city() and inherited(self, *args, **kwargs)
-
-    method.__name__ = name
-    method.__doc__ = inherited.__doc__
-    return method
-
-
 for _name in (*GUARDED, "can_reorder_children"):
-    setattr(ReportIndexPermissionTester, _name, _city_only(_name))
+    setattr(ReportIndexPermissionTester, _name, _also_requiring("_city", _name))
 
 
 class ReportAdminForm(WagtailAdminPageForm):

@@ -154,8 +154,9 @@ POLICIES = {
 }
 
 
-def register_policies() -> None:
-    """Register every policy with Wagtail (idempotent; must run before the viewsets register)."""
-    for model, policy in POLICIES.items():
+def register_policies(policies: dict | None = None) -> None:
+    """Register every policy (of this module, or ``policies``: another app's) with Wagtail
+    (idempotent; must run before the viewsets register)."""
+    for model, policy in (POLICIES if policies is None else policies).items():
         if policy_registry.get_by_type(model, fallback=False) is not policy:
             register_permission_policy(model, policy, exact_class=True)

@@ -8,8 +8,8 @@ policies are registered with Wagtail's registry, so every generic admin view ask
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.permissions import policy_registry, register_permission_policy
 
+from portal import permissions as portal_permissions
 from portal.permissions import DepartmentScopedPermissionPolicy
 from surveys.models import RectificationCase, Survey, SurveyResult
 
@@ -33,10 +33,8 @@ EDITOR_CODENAMES = tuple(
 
 
 def register_policies() -> None:
-    """Register every policy with Wagtail (idempotent; must run before the viewsets register)."""
-    for model, policy in POLICIES.items():
-        if policy_registry.get_by_type(model, fallback=False) is not policy:
-            register_permission_policy(model, policy, exact_class=True)
+    """Register these policies with Wagtail, as the domain registers its own."""
+    portal_permissions.register_policies(POLICIES)
 
 
 def grant_group_permissions(city_admins: Group, editors: Group) -> None:

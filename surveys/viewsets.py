@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from portal.actions import editable_departments
 from portal.models import Department
-from portal.viewsets import PortalModelViewSet, ScopedQuerysetMixin
+from portal.viewsets import PortalModelViewSet
 from surveys.admin_forms import (
     OptionLinesWidget,
     RectificationCaseAdminForm,
@@ -31,31 +30,10 @@ from surveys.admin_forms import (
 from surveys.models import RectificationCase, Survey, SurveyResult
 
 
-class SurveyEditView(ScopedQuerysetMixin, generic.EditView):
-    """Edit view that cannot load another department's object (404)."""
-
-    scope_actions = ["change"]
-
-    def get_queryset(self):
-        return self.get_scoped_queryset()
-
-
-class SurveyDeleteView(ScopedQuerysetMixin, generic.DeleteView):
-    """Delete view that cannot load another department's object (404)."""
-
-    scope_actions = ["delete"]
-
-    def get_queryset(self):
-        return self.get_scoped_queryset()
-
-
 class SurveysModelViewSet(PortalModelViewSet):
-    """The performance domain's scoped viewset; survey data feeds no score yet, so saving
-    recomputes nothing (plain create view, scoped edit and delete)."""
-
-    add_view_class = generic.CreateView
-    edit_view_class = SurveyEditView
-    delete_view_class = SurveyDeleteView
+    """The performance domain's scoped viewset (a department editor's lists hold only their
+    department's rows; another department's edit/delete/inspect/history URL is a 404). Survey
+    data feeds no score yet, so the domain's recompute-after-save finds nothing to do."""
 
 
 class QuestionsInlinePanel(InlinePanel):
