@@ -144,3 +144,16 @@ def test_only_the_city_manages_the_report_index_itself(client, world):
     assert index.live
     # ... while the editor may still add their department's reports under it.
     assert client.get(f"/admin/pages/add/disclosure/reportpage/{index.pk}/").status_code == 200
+
+
+def test_the_explorer_lists_only_the_editors_own_departments_reports(client, world):
+    draft = make_report("市场监管局报告草稿", department=world["market"], publish=False)
+    client.force_login(world["editor"])
+    html = client.get(f"/admin/pages/{world['index'].pk}/").content.decode()
+    assert "公安局报告" in html
+    for other in ("市场监管局报告", draft.title, "全市报告"):
+        assert other not in html, other
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    html = client.get(f"/admin/pages/{world['index'].pk}/").content.decode()
+    assert all(t in html for t in ("公安局报告", "市场监管局报告", draft.title, "全市报告"))
