@@ -22,9 +22,14 @@ SERVICES = {
     "weijianwei": "医院门诊就医服务",
     "zhengwufuwuju": "政务服务中心综合窗口",
     "shengtaihuanjingju": "环境信访投诉办理",
-    "renshe": "社保卡和养老保险业务窗口",
+    "rensheju": "社保卡和养老保险业务窗口",
     "zhujianju": "住房公积金提取服务",
-    "zirandziyuanju": "不动产登记窗口",
+    "shichangjianguanju": "企业开办登记窗口",
+    "yibaoju": "医保报销窗口",
+    "jiaotongju": "公交出行服务",
+    "chengguanju": "市容环境投诉处理",
+    "minzhengju": "婚姻登记窗口",
+    "ziranziyuanju": "不动产登记窗口",
 }
 QUESTIONS = (
     (
