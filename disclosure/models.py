@@ -114,6 +114,11 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
+def _today() -> datetime.date:
+    # The city's date (TIME_ZONE, Asia/Shanghai), not the server's.
+    return timezone.localdate()
+
+
 class ReportPage(Page):
     """One disclosure report."""
 
@@ -133,7 +138,7 @@ class ReportPage(Page):
         help_text=_("Leave empty for a report of the whole city."),
     )
     report_date = models.DateField(
-        _("publication date"), default=datetime.date.today, help_text=_("As printed on the report.")
+        _("publication date"), default=_today, help_text=_("As printed on the report.")
     )
     publisher = models.CharField(
         _("publisher"), max_length=120, blank=True, help_text=_("The office that issues it.")
