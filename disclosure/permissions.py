@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from portal.actions import can_manage_all_departments, editable_departments
 from portal.permissions import user_department_ids
@@ -118,3 +119,47 @@ class ReportAdminForm(WagtailAdminPageForm):
         ):
             raise forms.ValidationError(_("You can publish reports only for your own department."))
         return department
+
+
+# --- what a department editor may see in the admin's page lists --------------------------------
+
+
+def hidden_report_ids(user):
+    """Reports a department editor may not see in the admin (other departments' and the
+    city's), as a subquery of primary keys; None for city administrators and anonymous users."""
+    from disclosure.models import ReportPage
+
+    if not user or not user.is_authenticated or can_manage_all_departments(user):
+        return None
+    return ReportPage.objects.exclude(department_id__in=user_department_ids(user)).values("pk")
+
+
+class DepartmentPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, minus other departments' reports for department editors: the
+    explorer, the page search, the admin API, site history and bulk actions all ask this
+    policy which pages a user may explore, so none of them lists another department's draft."""
+
+    def _narrow(self, user, pages):
+        hidden = hidden_report_ids(user)
+        return pages if hidden is None else pages.exclude(pk__in=hidden)
+
+    def explorable_instances(self, user):
+        return self._narrow(user, super().explorable_instances(user))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self._narrow(user, super().instances_user_has_any_permission_for(user, actions))
+
+
+def narrow_page_permission_policy() -> None:
+    """Make Wagtail's one page policy instance (imported by name all over the admin) a
+    ``DepartmentPagePermissionPolicy``. Same instance, same state; only the two lookups above
+    change. Called from the app's ``ready()``."""
+    from wagtail import permissions
+
+    policy = permissions.page_permission_policy
+    if not isinstance(policy, DepartmentPagePermissionPolicy):
+        policy.__class__ = type(
+            "DepartmentPagePermissionPolicy",
+            (DepartmentPagePermissionPolicy, type(policy)),
+            {},
+        )

@@ -1,19 +1,25 @@
-"""Admin hooks: a department editor's page explorer lists only their own department's reports
-(another department's drafts and their titles stay with that department and the city)."""
+"""Admin hooks: a department editor's page explorer and page chooser list only their own
+department's reports (another department's drafts and their titles stay with that department
+and the city). The other admin lists ask the page permission policy, which
+``disclosure.permissions.DepartmentPagePermissionPolicy`` narrows the same way."""
 
-from django.db.models import Q
 from wagtail import hooks
 
-from disclosure.models import ReportIndexPage
-from portal.actions import can_manage_all_departments
-from portal.permissions import user_department_ids
+from disclosure.permissions import hidden_report_ids
+
+
+def _without_other_departments_reports(pages, request):
+    # By primary key, not a join: the admin search runs this queryset through Wagtail's
+    # search backend, which can filter on pk but not on a related field.
+    hidden = hidden_report_ids(request.user)
+    return pages if hidden is None else pages.exclude(pk__in=hidden)
 
 
 @hooks.register("construct_explorer_page_queryset")
-def only_own_department_reports(parent_page, pages, request):
-    user = request.user
-    if can_manage_all_departments(user) or parent_page.specific_class is not ReportIndexPage:
-        return pages
-    return pages.filter(
-        Q(reportpage__isnull=True) | Q(reportpage__department_id__in=user_department_ids(user))
-    )
+def explorer_reports(parent_page, pages, request):
+    return _without_other_departments_reports(pages, request)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_reports(pages, request):
+    return _without_other_departments_reports(pages, request)

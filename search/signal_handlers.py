@@ -183,9 +183,18 @@ def question_changed(sender, instance, **kwargs):
     queue("survey", [instance.survey_id])
 
 
+def survey_result_before_save(sender, instance, **kwargs):
+    # An editor may move a month to another survey: both surveys' latest month changes.
+    instance._search_survey_before = (
+        SurveyResult.objects.filter(pk=instance.pk).values_list("survey_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
 def survey_result_changed(sender, instance, **kwargs):
     # The survey's document shows its latest month.
-    queue("survey", [instance.survey_id])
+    queue("survey", [instance.survey_id, getattr(instance, "_search_survey_before", None)])
     queue("survey_result", [instance.pk])
 
 
@@ -244,6 +253,9 @@ def connect() -> None:
         restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}-restriction-delete"
     )
     pre_delete.connect(survey_before_delete, sender=Survey, dispatch_uid=f"{uid}-survey-pre-del")
+    pre_save.connect(
+        survey_result_before_save, sender=SurveyResult, dispatch_uid=f"{uid}-survey-result-pre"
+    )
     for model, handler in (
         (Survey, survey_changed),
         (SurveyQuestion, question_changed),

@@ -146,6 +146,36 @@ def test_only_the_city_manages_the_report_index_itself(client, world):
     assert client.get(f"/admin/pages/add/disclosure/reportpage/{index.pk}/").status_code == 200
 
 
+def test_no_admin_list_shows_another_departments_draft_to_an_editor(client, world):
+    draft = make_report("Zebrasecret 市场监管局草稿", department=world["market"], publish=False)
+    own = make_report("Zebrapublic 公安局草稿", department=world["police"], publish=False)
+    index = world["index"].pk
+    lists = [
+        f"/admin/pages/{index}/",
+        f"/admin/pages/{index}/?q=Zebra",
+        f"/admin/pages/{index}/?q=Zebra&search_all=1",
+        "/admin/pages/search/?q=Zebra",
+        f"/admin/choose-page/{index}/",
+        "/admin/choose-page/search/?q=Zebra",
+        f"/admin/api/main/pages/?child_of={index}",
+        "/admin/reports/site-history/",
+    ]
+    client.force_login(world["editor"])
+    for url in lists:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        html = response.content.decode()
+        assert draft.title not in html, url
+        for other in ("市场监管局报告", "全市报告"):
+            assert other not in html, (url, other)
+    assert own.title in client.get("/admin/pages/search/?q=Zebra").content.decode()
+    assert own.title in client.get(f"/admin/pages/{index}/").content.decode()
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    html = client.get("/admin/pages/search/?q=Zebra").content.decode()
+    assert draft.title in html and own.title in html
+
+
 def test_the_explorer_lists_only_the_editors_own_departments_reports(client, world):
     draft = make_report("市场监管局报告草稿", department=world["market"], publish=False)
     client.force_login(world["editor"])

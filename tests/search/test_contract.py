@@ -48,6 +48,9 @@ def backend(request, city, tmp_path, monkeypatch):
     monkeypatch.setattr("search.indexing.get_backend", lambda: backend)
     monkeypatch.setattr("search.views.get_backend", lambda: backend)
     indexing.rebuild(backend=backend)
+    # Building the city queued its objects, and this test's transaction never commits to send
+    # them: drop them, so a test's change is synced on its own and a missing handler shows.
+    indexing._pending_set().clear()
     return backend
 
 
@@ -391,6 +394,20 @@ def test_every_month_of_a_public_survey_is_found_by_its_year(
     with django_capture_on_commit_callbacks(execute=True):
         survey.delete()
     assert search(backend, "不动产登记", types=("survey", "survey_result")).total == 0
+
+
+def test_a_month_moved_to_another_survey_updates_both(
+    backend, city, django_capture_on_commit_callbacks
+):
+    public, internal = city.surveys["public"], city.surveys["internal"]
+    march = public.results.get(period=datetime.date(2025, 3, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        internal.results.all().delete()
+        march.survey = internal
+        march.save()
+    hit = search(backend, "不动产登记", types=("survey",)).hits[0]
+    assert (hit.period, hit.extra["satisfied_share"]) == ("2025-02", "92")
+    assert f"survey_result:{march.pk}" not in ids(search(backend, "满意率", per_page=50))
 
 
 def test_internal_survey_results_and_cases_never_appear(backend, city):
