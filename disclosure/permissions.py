@@ -4,7 +4,10 @@ Wagtail's page permissions (from groups, on the report index) say *which actions
 take on reports; this tester adds *which reports*: a department editor may edit, publish,
 delete, move, lock or view the history of a report only if it belongs to one of their
 departments. City-wide reports (no department) are for city administrators. The report form
-offers an editor only their own departments (``ReportAdminForm``).
+offers an editor only their own departments (``ReportAdminForm``), only city administrators
+manage the index page itself (``ReportIndexPermissionTester``), and the admin's page lists
+(explorer, page search, chooser, admin API, site history) leave out other departments' reports
+(``DepartmentPagePermissionPolicy`` and the hooks in ``wagtail_hooks.py``).
 """
 
 from __future__ import annotations
