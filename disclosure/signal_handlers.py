@@ -2,6 +2,7 @@
 deleting a report (or restricting it) drops the cached public pages (connected in ready())."""
 
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -40,6 +41,7 @@ def home_panel(request, cycle) -> dict:
         .only("title", "url_path", "report_date", "path", "depth")[:5]
     )
     return {
+        "reports_url": reverse("disclosure:index"),
         "latest_reports": [
             {"title": r.title, "url": r.get_url(request), "date": r.report_date} for r in reports
         ]

@@ -219,6 +219,7 @@ def test_the_home_page_lists_the_newest_reports_and_follows_publishing(
     shown = soup(client.get("/"))
     titles = [a.get_text() for a in shown.select("#reports-heading ~ ul a")]
     assert titles == ["2024年度绩效报告"]
+    assert shown.select_one("#reports-heading ~ p a")["href"] == "/reports/"
     # The home page is cached; publishing a report refreshes it, unpublishing removes it.
     with django_capture_on_commit_callbacks(execute=True):
         new = make_report("2025年度绩效报告", year=2025, report_date=datetime.date(2026, 2, 1))
