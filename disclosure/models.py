@@ -197,4 +197,11 @@ class ReportPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["index"] = self.get_parent().specific
         context["has_chart"] = any(b.block_type == "indicator_chart" for b in self.body)
+        # A chart's title is an h3 under a report heading (h2), an h2 before any: headings
+        # never skip a level (WCAG 1.3.1).
+        blocks, seen_heading = [], False
+        for block in self.body:
+            seen_heading = seen_heading or block.block_type == "heading"
+            blocks.append((block, 3 if seen_heading else 2))
+        context["blocks"] = blocks
         return context

@@ -44,5 +44,5 @@ def home_panel(request, cycle) -> dict:
         "reports_url": reverse("disclosure:index"),
         "latest_reports": [
             {"title": r.title, "url": r.get_url(request), "date": r.report_date} for r in reports
-        ]
+        ],
     }

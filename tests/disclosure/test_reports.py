@@ -78,6 +78,15 @@ def test_a_published_report_shows_its_text_tables_and_charts(client, indicator):
     assert page.select_one('script[src*="plotly"]') is not None
 
 
+def test_a_chart_before_any_heading_does_not_skip_a_heading_level(client, indicator):
+    report = make_report(
+        "图表在前", body=[chart(indicator.code), heading("一、情况"), chart(indicator.code)]
+    )
+    page = soup(client.get(report.url))
+    levels = [h.name for h in page.select("article h2, article h3")]
+    assert levels == ["h2", "h2", "h3"]
+
+
 def test_report_text_is_escaped(client):
     report = make_report(
         "<script>alert(1)</script>",
