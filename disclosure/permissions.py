@@ -18,7 +18,11 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from portal.actions import can_manage_all_departments, editable_departments
+from portal.actions import (
+    can_manage_all_departments,
+    editable_departments,
+    user_can_manage_department,
+)
 from portal.permissions import user_department_ids
 
 GUARDED = (
@@ -35,12 +39,6 @@ GUARDED = (
     "can_copy",
     "can_view_revisions",
 )
-
-
-def owns_report(user, department_id: int | None) -> bool:
-    if can_manage_all_departments(user):
-        return True
-    return department_id is not None and department_id in user_department_ids(user)
 
 
 def stored_department_id(page) -> int | None:
@@ -62,8 +60,11 @@ class ReportPermissionTester(PagePermissionTester):
         owned = getattr(self, "_owned_cache", None)
         if owned is None:
             owned = can_manage_all_departments(self.user) or (
-                owns_report(self.user, self.page.department_id)
-                and (not self.page.pk or owns_report(self.user, stored_department_id(self.page)))
+                user_can_manage_department(self.user, self.page.department_id)
+                and (
+                    not self.page.pk
+                    or user_can_manage_department(self.user, stored_department_id(self.page))
+                )
             )
             self._owned_cache = owned
         return owned
@@ -117,8 +118,8 @@ class ReportAdminForm(WagtailAdminPageForm):
         if user is None or can_manage_all_departments(user):
             return department
         stored = stored_department_id(self.instance) if self.instance.pk else None
-        if not owns_report(user, department.pk if department else None) or (
-            self.instance.pk and not owns_report(user, stored)
+        if not user_can_manage_department(user, department) or (
+            self.instance.pk and not user_can_manage_department(user, stored)
         ):
             raise forms.ValidationError(_("You can publish reports only for your own department."))
         return department

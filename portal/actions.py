@@ -36,12 +36,17 @@ def editable_departments(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dep
     return Department.objects.filter(editor_links__user=user)
 
 
-def user_can_manage_department(user, department: Department | None) -> bool:
-    if department is None:
-        return can_manage_all_departments(user)
+def user_can_manage_department(user, department: Department | int | None) -> bool:
+    """May this user change what ``department`` (a department or its primary key) owns?
+    City-level things (no department) are for city administrators only."""
     if can_manage_all_departments(user):
         return True
-    return editable_departments(user).filter(pk=department.pk).exists()
+    if department is None:
+        return False
+    from portal.permissions import user_department_ids  # permissions imports this module
+
+    department_id = department if isinstance(department, int) else department.pk
+    return department_id in user_department_ids(user)
 
 
 @transaction.atomic
