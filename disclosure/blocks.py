@@ -100,9 +100,8 @@ class IndicatorChartBlock(blocks.StructBlock):
         template = "blocks/indicator_chart.html"
 
     def get_context(self, value, parent_context=None):
-        from portal import charts, exports
-        from portal.evaluation import indicator_series
         from portal.models import Indicator
+        from portal.views import indicator_chart_context
 
         context = super().get_context(value, parent_context=parent_context)
         indicator = (
@@ -112,22 +111,7 @@ class IndicatorChartBlock(blocks.StructBlock):
         )
         context["indicator"] = indicator
         if indicator is not None:
-            series = indicator_series(indicator)
-            rows = exports.indicator_records(series)
-            measured = [row for row in rows if row["value"] is not None]
-            context.update(
-                {
-                    "rows": rows,
-                    "columns": exports.column_labels(indicator.unit),
-                    "as_of": measured[-1]["period"] if measured else None,
-                    "chart_json": charts.figure_json(
-                        charts.indicator_figure_spec(series, unit=indicator.unit)
-                    )
-                    if len(series)
-                    else None,
-                    "formats": exports.FORMATS,
-                }
-            )
+            context.update(indicator_chart_context(indicator))
         return context
 
     def get_searchable_content(self, value):

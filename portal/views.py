@@ -604,18 +604,29 @@ def _corrections(indicator: Indicator) -> list[MeasurementCorrection]:
     return corrections
 
 
+def indicator_chart_context(indicator: Indicator) -> dict:
+    """An indicator's chart and the table that stands for it (rows, column labels, "as of"
+    month, downloads): what the indicator page and a report's chart block both show."""
+    series = _series(indicator)
+    rows = exports.indicator_records(series)
+    measured = [row for row in rows if row["value"] is not None]
+    chart = None
+    if len(series):
+        chart = charts.figure_json(charts.indicator_figure_spec(series, unit=indicator.unit))
+    return {
+        "rows": rows,
+        "columns": exports.column_labels(indicator.unit),
+        "as_of": measured[-1]["period"] if measured else None,
+        "chart_json": chart,
+        "formats": exports.FORMATS,
+    }
+
+
 @cached_public_page
 @require_GET
 def indicator_detail(request, code):
     """An indicator: chart against the target path, data table, method, source, corrections."""
     indicator = _published_indicator(code)
-    series = _series(indicator)
-    rows = exports.indicator_records(series)
-    measured = [row for row in rows if row["value"] is not None]
-    corrections = _corrections(indicator)
-    chart = None
-    if len(series):
-        chart = charts.figure_json(charts.indicator_figure_spec(series, unit=indicator.unit))
     return render(
         request,
         "portal/indicator.html",
@@ -624,12 +635,8 @@ def indicator_detail(request, code):
             "goal": indicator.goal,
             "cycle": indicator.goal.cycle,
             "department": indicator.goal.owner,
-            "columns": exports.column_labels(indicator.unit),
-            "rows": rows,
-            "as_of": measured[-1]["period"] if measured else None,
-            "chart_json": chart,
-            "corrections": corrections,
-            "formats": exports.FORMATS,
+            "corrections": _corrections(indicator),
+            **indicator_chart_context(indicator),
         },
     )
 
