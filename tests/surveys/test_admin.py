@@ -20,6 +20,7 @@ from portal.models import Indicator
 from surveys.factories import RectificationCaseFactory, SurveyFactory, SurveyResultFactory
 from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
 from surveys.permissions import EDITOR_CODENAMES, POLICIES, grant_group_permissions
+from tests.portal.test_admin_permissions import refused, url
 
 
 def build_world() -> dict:
@@ -56,17 +57,6 @@ def build_world() -> dict:
 @pytest.fixture
 def world(db):
     return build_world()
-
-
-def url(namespace: str, view: str, obj=None) -> str:
-    return reverse(f"{namespace}:{view}", args=[obj.pk] if obj is not None else [])
-
-
-def refused(response) -> bool:
-    """Wagtail answers a refusal with 403/404, or a redirect to the dashboard with a message."""
-    if response.status_code in (403, 404):
-        return True
-    return response.status_code == 302 and response.url.rstrip("/").endswith("/admin")
 
 
 def survey_data(department, slug="new-survey", questions=()):
