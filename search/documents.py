@@ -431,9 +431,7 @@ def survey_documents(pks=None) -> Iterator[SearchDocument]:
     if pks is not None:
         qs = qs.filter(pk__in=_int_pks(pks))
     surveys = list(qs.order_by("pk"))
-    latest = {}
-    for result in SurveyResult.objects.filter(survey__in=surveys).order_by("survey_id", "period"):
-        latest[result.survey_id] = result  # ordered by month: the last one stays
+    latest = SurveyResult.objects.latest_by_survey(surveys)
     for survey in surveys:
         dept = survey.department
         last = latest.get(survey.pk)

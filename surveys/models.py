@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -301,6 +301,18 @@ class SurveyResultQuerySet(models.QuerySet):
 
     def public(self):
         return self.filter(public_survey_q("survey__"))
+
+    def latest_by_survey(self, surveys) -> dict[int, SurveyResult]:
+        """Each of these surveys' most recent month of results, by survey id, in one query."""
+        newest = (
+            SurveyResult.objects.filter(survey=OuterRef("survey"))
+            .order_by("-period")
+            .values("period")[:1]
+        )
+        return {
+            result.survey_id: result
+            for result in self.filter(survey__in=surveys, period=Subquery(newest)).order_by()
+        }
 
 
 class SurveyResult(models.Model):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -17,21 +16,6 @@ from portal.cache import cached_public_page
 from surveys.models import RectificationCase, Survey, SurveyResult
 
 LATEST_CASES = 10
-
-
-def _latest_results(surveys) -> dict[int, SurveyResult]:
-    """Each survey's most recent month of results, in one query."""
-    newest = (
-        SurveyResult.objects.filter(survey=OuterRef("survey"))
-        .order_by("-period")
-        .values("period")[:1]
-    )
-    return {
-        result.survey_id: result
-        for result in SurveyResult.objects.filter(
-            survey__in=surveys, period=Subquery(newest)
-        ).order_by()
-    }
 
 
 @cached_public_page
@@ -43,7 +27,7 @@ def survey_index(request):
         .select_related("department")
         .order_by("department__sort_order", "department__name", "title")
     )
-    latest = _latest_results(Survey.objects.public())
+    latest = SurveyResult.objects.latest_by_survey(Survey.objects.public())
     for survey in surveys:
         survey.latest_result = latest.get(survey.pk)
     groups = [
