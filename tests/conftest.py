@@ -10,6 +10,16 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
+@pytest.fixture
+def english():
+    """Messages have English msgids: pin the language, so a zh-hans catalog keeps the
+    assertions on their wording valid."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Page caches and rate limits live in the cache: start every test from empty.

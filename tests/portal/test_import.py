@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import translation
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
@@ -41,10 +40,8 @@ REAL_MMR = REALDATA / "real_indicators_nyc_mmr.csv"
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    # Messages have English msgids; pin the language so a later zh-hans catalog keeps tests valid.
-    with translation.override("en"):
-        yield
+def _english(english):
+    """This module's messages are checked in English (see tests/conftest.py)."""
 
 
 def csv_file(rows, header="indicator_code,period,value,note,source", encoding="utf-8"):

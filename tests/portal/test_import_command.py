@@ -27,10 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    # Messages have English msgids; pin the language so a later zh-hans catalog keeps tests valid.
-    with translation.override("en"):
-        yield
+def _english(english):
+    """This module's messages are checked in English (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from portal.factories import DepartmentFactory, GoalFactory, IndicatorFactory
 from portal.models import Indicator
@@ -21,10 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    # Messages have English msgids; pin the language so a later zh-hans catalog keeps tests valid.
-    with translation.override("en"):
-        yield
+def _english(english):
+    """This module's messages are checked in English (see tests/conftest.py)."""
 
 
 def errors_of(instance) -> dict[str, list[str]]:
