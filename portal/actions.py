@@ -49,6 +49,25 @@ def user_can_manage_department(user, department: Department | int | None) -> boo
     return department_id in user_department_ids(user)
 
 
+def correction_record(
+    measurement: Measurement, new_value: Decimal, *, reason: str, corrected_by
+) -> MeasurementCorrection:
+    """The history entry of a correction, unsaved: the earlier value, note and source of
+    ``measurement`` (read before it changes), the new value, why, and who corrected it.
+
+    ``record_measurement`` saves it; the bulk import collects many and inserts them at once.
+    """
+    return MeasurementCorrection(
+        measurement=measurement,
+        old_value=measurement.value,
+        new_value=new_value,
+        old_note=measurement.note,
+        old_source=measurement.source,
+        reason=reason,
+        corrected_by=corrected_by,
+    )
+
+
 @transaction.atomic
 def record_measurement(
     indicator: Indicator,
@@ -89,14 +108,9 @@ def record_measurement(
     ):
         return existing, UNCHANGED
     if existing.value != value:
-        MeasurementCorrection.objects.create(
-            measurement=existing,
-            old_value=existing.value,
-            new_value=value,
-            old_note=existing.note,
-            old_source=existing.source,
-            reason=reason,
-            corrected_by=user if user and user.is_authenticated else None,
+        corrected_by = user if user and user.is_authenticated else None
+        correction_record(existing, value, reason=reason, corrected_by=corrected_by).save(
+            force_insert=True
         )
     old_value = existing.value
     existing.value = value

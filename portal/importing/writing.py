@@ -23,7 +23,7 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from portal import cache as portal_cache
-from portal.actions import can_manage_all_departments, editable_departments
+from portal.actions import can_manage_all_departments, correction_record, editable_departments
 from portal.importing.parsing import ImportIssue, parse_measurement_file
 from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
 
@@ -304,15 +304,7 @@ def _plan_changes(rows, existing, result: ImportResult, *, actor) -> _Plan:
                     ImportChange(record.row, indicator.code, record.period, old_value, record.value)
                 )
             corrections.append(
-                MeasurementCorrection(
-                    measurement=current,
-                    old_value=old_value,
-                    new_value=record.value,
-                    old_note=current.note,
-                    old_source=current.source,
-                    reason=reason,
-                    corrected_by=actor,
-                )
+                correction_record(current, record.value, reason=reason, corrected_by=actor)
             )
         else:
             result.updated += 1
