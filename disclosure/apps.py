@@ -16,4 +16,4 @@ class DisclosureConfig(AppConfig):
         register_demo_extension("Reports", demo.build, demo.flush)
         register_home_panel(signal_handlers.home_panel)
         permissions.narrow_page_permission_policy()
-        signal_handlers.connect()
+        signal_handlers.register_signal_handlers()

@@ -1,17 +1,12 @@
 """The home page lists the newest reports and is cached: publishing, unpublishing, moving or
 deleting a report (or restricting it) drops the cached public pages (connected in ready())."""
 
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from disclosure.models import ReportPage
 from portal import cache as portal_cache
-
-
-def _bump(sender, instance=None, **kwargs):
-    portal_cache.bump_data_version()
 
 
 def _bump_for_reports(sender, instance=None, **kwargs):
@@ -21,16 +16,14 @@ def _bump_for_reports(sender, instance=None, **kwargs):
         portal_cache.bump_data_version()
 
 
-def connect() -> None:
+def register_signal_handlers() -> None:
     uid = "disclosure-cache"
     page_published.connect(_bump_for_reports, dispatch_uid=f"{uid}-published")
     page_unpublished.connect(_bump_for_reports, dispatch_uid=f"{uid}-unpublished")
     post_page_move.connect(_bump_for_reports, dispatch_uid=f"{uid}-moved")
-    post_delete.connect(_bump, sender=ReportPage, dispatch_uid=f"{uid}-deleted")
-    for signal in (post_save, post_delete):
-        signal.connect(
-            _bump, sender=PageViewRestriction, dispatch_uid=f"{uid}-{signal is post_save}"
-        )
+    # A report's saves are drafts until published (above); deleting one removes it at once.
+    portal_cache.bump_on_change(ReportPage, uid=uid, on_save=False)
+    portal_cache.bump_on_change(PageViewRestriction, uid=uid)
 
 
 def home_panel(request, cycle) -> dict:

@@ -10,4 +10,6 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from portal.signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

@@ -6,15 +6,21 @@ invalidates the pages cached by all workers at once (DESIGN.md: nothing assumes 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 VERSION_KEY = "portal:data-version"
+
+# True inside ``batched_bumps()``: the signal receivers leave the bump to its end.
+_BUMPS_BATCHED = contextvars.ContextVar("portal_cache_bumps_batched", default=False)
 
 
 def data_version() -> int:
@@ -35,6 +41,41 @@ def bump_data_version() -> None:
             cache.set(VERSION_KEY, 2, timeout=None)
 
     transaction.on_commit(_do)
+
+
+def bump_on_signal(sender=None, **kwargs) -> None:
+    """Signal receiver: any change it is connected to invalidates every cached public page."""
+    if not _BUMPS_BATCHED.get():
+        bump_data_version()
+
+
+@contextlib.contextmanager
+def batched_bumps():
+    """Rows saved or deleted inside bump the data version once, at the end, not once each.
+
+    For bulk loads such as the demo city: every bump is a cache write after the commit, and a
+    few thousand of them cost more than the rest of the load.
+    """
+    token = _BUMPS_BATCHED.set(True)
+    try:
+        yield
+    finally:
+        _BUMPS_BATCHED.reset(token)
+        bump_data_version()
+
+
+def bump_on_change(*models, uid: str, on_save: bool = True) -> None:
+    """Connect ``bump_on_signal`` to the saving and deleting of every row of ``models``.
+
+    Called from each app's ``ready()``: the public pages of every app are cached under the one
+    data version, so each app says here which of its models those pages show. ``on_save=False``
+    is for pages, whose saves are drafts (their publishing is a signal of its own).
+    """
+    for model in models:
+        name = model.__name__
+        if on_save:
+            post_save.connect(bump_on_signal, sender=model, dispatch_uid=f"{uid}-bump-save-{name}")
+        post_delete.connect(bump_on_signal, sender=model, dispatch_uid=f"{uid}-bump-del-{name}")
 
 
 def _page_key(request) -> str:

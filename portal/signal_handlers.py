@@ -1,10 +1,9 @@
-"""Invalidate cached public pages whenever published data changes."""
+"""Invalidate cached public pages whenever published data changes (connected in apps.ready())."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.db.models.signals import m2m_changed
 from wagtail.signals import page_published, page_unpublished
 
-from portal import cache as portal_cache
+from portal.cache import bump_on_change, bump_on_signal
 from portal.models import (
     Cycle,
     Department,
@@ -28,17 +27,10 @@ DATA_MODELS = (
 )
 
 
-def _bump(**kwargs):
-    portal_cache.bump_data_version()
-
-
-for _model in DATA_MODELS:
-    post_save.connect(_bump, sender=_model, dispatch_uid=f"portal-bump-save-{_model.__name__}")
-    post_delete.connect(_bump, sender=_model, dispatch_uid=f"portal-bump-del-{_model.__name__}")
-m2m_changed.connect(_bump, sender=Goal.co_departments.through, dispatch_uid="portal-bump-m2m")
-
-
-@receiver(page_published, dispatch_uid="portal-bump-page-published")
-@receiver(page_unpublished, dispatch_uid="portal-bump-page-unpublished")
-def _bump_on_publish(sender, **kwargs):
-    portal_cache.bump_data_version()
+def register_signal_handlers() -> None:
+    bump_on_change(*DATA_MODELS, uid="portal")
+    m2m_changed.connect(
+        bump_on_signal, sender=Goal.co_departments.through, dispatch_uid="portal-bump-m2m"
+    )
+    page_published.connect(bump_on_signal, dispatch_uid="portal-bump-page-published")
+    page_unpublished.connect(bump_on_signal, dispatch_uid="portal-bump-page-unpublished")

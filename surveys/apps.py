@@ -11,6 +11,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from portal.demo import register_demo_extension
 
-        from . import demo, signal_handlers  # noqa: F401
+        from . import demo, signal_handlers
 
         register_demo_extension("Surveys", demo.build, demo.flush)
+        signal_handlers.register_signal_handlers()
