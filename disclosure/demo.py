@@ -14,6 +14,7 @@ from django.db.models import Count
 
 from disclosure.factories import chart, heading, make_report, paragraph, report_index, table
 from disclosure.models import ReportKind, ReportPage
+from portal.months import chinese_month_label
 
 # Table 3 of the national format, main rows (the sub-rows of 三 are summed into the totals).
 DISCLOSURE_ROWS = (
@@ -88,7 +89,7 @@ def build(ctx) -> None:
             .values_list("code", "name")
             .first()
         )
-        as_of = f"{month.year}年{month.month}月" if month else f"{year}年"
+        as_of = chinese_month_label(month) if month else f"{year}年"
         body = [
             heading("一、总体情况"),
             paragraph(

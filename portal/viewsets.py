@@ -35,6 +35,7 @@ from portal.models import (
     Measurement,
     QualitativeReview,
 )
+from portal.months import iso_month
 
 LIST_ACTIONS = ["view", "change", "delete"]
 
@@ -185,10 +186,6 @@ class TrafficLightColumn(Column):
         context["status"] = getattr(instance, self.name)
         context["value"] = getattr(instance, f"get_{self.name}_display")()
         return context
-
-
-def _month(value):
-    return value.strftime("%Y-%m") if value else ""
 
 
 def _latest_value(indicator: Indicator) -> str:
@@ -396,7 +393,7 @@ class IndicatorViewSet(PortalModelViewSet):
         Column(
             "latest_period",
             label=_("Latest month"),
-            accessor=lambda i: _month(i.latest_period),
+            accessor=lambda i: iso_month(i.latest_period),
             sort_key="latest_period",
         ),
         TrafficLightColumn(),
@@ -509,7 +506,9 @@ class MeasurementViewSet(PortalModelViewSet):
             accessor="indicator.goal.owner",
             sort_key="indicator__goal__owner__sort_order",
         ),
-        Column("period", label=_("Month"), accessor=lambda m: _month(m.period), sort_key="period"),
+        Column(
+            "period", label=_("Month"), accessor=lambda m: iso_month(m.period), sort_key="period"
+        ),
         "value",
         Column(
             "correction_count",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -18,6 +16,7 @@ register_policies()
 from portal import import_views  # noqa: E402
 from portal.actions import editable_departments  # noqa: E402
 from portal.models import Indicator, Status  # noqa: E402
+from portal.months import previous_month  # noqa: E402
 from portal.viewsets import PerformanceViewSetGroup  # noqa: E402
 
 DASHBOARD_LIMIT = 10
@@ -40,11 +39,6 @@ def register_import_menu_item():
 
 
 hooks.register("register_log_actions", import_views.register_import_log_actions)
-
-
-def previous_month(today: datetime.date) -> datetime.date:
-    """First day of the month before ``today``'s: the month whose data should be in by now."""
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 class DepartmentWorkPanel(Component):

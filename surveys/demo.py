@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
+from portal.months import month_range
 from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
 from surveys.permissions import grant_group_permissions
 
@@ -87,13 +88,6 @@ def flush() -> None:
         model.objects.all().delete()
 
 
-def _months(first: datetime.date, last: datetime.date):
-    month = first
-    while month <= last:
-        yield month
-        month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def build(ctx) -> None:
     from portal.demo import CITY_ADMIN_GROUP, DEPARTMENT_EDITOR_GROUP
     from portal.models import Indicator
@@ -139,7 +133,7 @@ def build(ctx) -> None:
                 )
             )
         share = rng.uniform(84, 97)
-        for month in _months(first, ctx.as_of):
+        for month in month_range(first, ctx.as_of):
             share = min(99.5, max(70.0, share + rng.gauss(0.15, 1.2)))
             responses = rng.randint(40, 400)
             results.append(

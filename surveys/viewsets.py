@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from portal.actions import editable_departments
 from portal.models import Department
+from portal.months import iso_month
 from portal.viewsets import PortalModelViewSet
 from surveys.admin_forms import (
     OptionLinesWidget,
@@ -46,10 +47,6 @@ class QuestionsInlinePanel(InlinePanel):
         # The question forms need the user to know which indicators are the editor's.
         formset["inherit_kwargs"] = ["for_user"]
         return options
-
-
-def _month(value) -> str:
-    return value.strftime("%Y-%m") if value else ""
 
 
 def _request_departments(request):
@@ -199,7 +196,9 @@ class SurveyResultViewSet(SurveysModelViewSet):
             accessor="survey.department",
             sort_key="survey__department__sort_order",
         ),
-        Column("period", label=_("Month"), accessor=lambda r: _month(r.period), sort_key="period"),
+        Column(
+            "period", label=_("Month"), accessor=lambda r: iso_month(r.period), sort_key="period"
+        ),
         "responses",
         "mean_score",
         "satisfied_share",

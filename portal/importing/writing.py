@@ -26,6 +26,7 @@ from portal import cache as portal_cache
 from portal.actions import can_manage_all_departments, correction_record, editable_departments
 from portal.importing.parsing import ImportIssue, parse_measurement_file
 from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
+from portal.months import iso_month
 
 IMPORT_LOG_ACTION = "portal.import_measurements"
 # Stored with the correction and shown publicly next to the old figure; domain content is Chinese.
@@ -227,10 +228,10 @@ def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[Im
                         "(%(start)s to %(end)s)."
                     )
                     % {
-                        "month": f"{record.period:%Y-%m}",
+                        "month": iso_month(record.period),
                         "code": indicator.code,
-                        "start": f"{cycle.start_date:%Y-%m}",
-                        "end": f"{cycle.end_date:%Y-%m}",
+                        "start": iso_month(cycle.start_date),
+                        "end": iso_month(cycle.end_date),
                     },
                 )
             )

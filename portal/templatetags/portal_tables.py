@@ -16,11 +16,11 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from portal.months import month_label
 from portal.templatetags.portal_tags import (
     badge_in,
     dept_name,
     dimension_label_in,
-    month_in,
     num,
     progress_bar,
 )
@@ -105,7 +105,7 @@ def indicator_rows(indicators) -> SafeString:
             f'<span class="muted">{_e(dimension_label_in(i.dimension, lang))}</span></th>'
             f'<td class="num">{_e(_with_unit(i.latest_value, i.unit))}</td>'
             f'<td class="num">{_e(_with_unit(i.target, i.unit))}</td>'
-            f'<td class="nowrap">{_e(month_in(i.latest_period, lang))}</td>'
+            f'<td class="nowrap">{_e(month_label(i.latest_period, lang))}</td>'
             f"<td>{progress_bar(i.progress)}</td><td>{badge_in(i.status, False, lang)}</td>"
             f"<td>{_e(i.source_description or '—')} · "
             f'<a href="{url}#methodology">{methodology}</a></td></tr>'
@@ -128,7 +128,7 @@ def breakdown_rows(rows) -> SafeString:
             f'<tr><td>{_e(dimension_label_in(row["dimension"], lang))}</td><th scope="row">{name}</th>'
             f'<td class="num">{_e(num(item.get("weight")))}</td>'
             f'<td class="num">{_e(_with_unit(item.get("value"), unit))}</td>'
-            f'<td class="nowrap">{_e(month_in(item.get("period"), lang))}</td>'
+            f'<td class="nowrap">{_e(month_label(item.get("period"), lang))}</td>'
             f'<td class="num">{_e(_with_unit(item.get("target"), unit))}</td>'
             f'<td class="num">{_e(num(item.get("achievement"), 1))}</td>'
             f"<td>{badge_in(item.get('status'), True, lang)}</td>"
@@ -148,7 +148,7 @@ def monthly_rows(evaluations) -> SafeString:
     lang = get_language() or ""
     return mark_safe(
         "".join(
-            f'<tr><th scope="row" class="nowrap">{_e(month_in(e.period, lang))}</th>'
+            f'<tr><th scope="row" class="nowrap">{_e(month_label(e.period, lang))}</th>'
             f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
             f"<td>{badge_in(e.status, True, lang)}</td></tr>"
             for e in evaluations
@@ -163,7 +163,7 @@ def history_rows(evaluations) -> SafeString:
     return mark_safe(
         "".join(
             f'<tr><th scope="row"><a href="?year={_e(e.cycle.year)}">{_e(e.cycle.year)}</a></th>'
-            f'<td class="nowrap">{_e(month_in(e.period, lang))}</td>'
+            f'<td class="nowrap">{_e(month_label(e.period, lang))}</td>'
             f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
             f"<td>{_or_dash(e.grade)}</td></tr>"
             for e in evaluations

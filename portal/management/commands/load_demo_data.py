@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo import DEFAULT_SEED, build_demo_city
+from portal.months import iso_month
 
 
 class Command(BaseCommand):
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         write(
             self.style.SUCCESS(f"Demo city built in {elapsed:.1f}s (scale {scale}, seed {seed}).")
         )
-        write(f"  Data as of:     {result.as_of:%Y-%m}")
+        write(f"  Data as of:     {iso_month(result.as_of)}")
         write(f"  Departments:    {result.departments}")
         write("  Goals:          " + _pairs(result.goals_by_level))
         write("  Indicators:     " + _pairs(result.indicators_by_dimension))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.evaluation import recompute_cycle
 from portal.models import Cycle
+from portal.months import iso_month
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no evaluation cycle for {options['year']}.")
         for cycle in cycles:
             result = recompute_cycle(cycle)
-            as_of = f"{result.as_of:%Y-%m}" if result.as_of else "no figures yet"
+            as_of = iso_month(result.as_of) or "no figures yet"
             self.stdout.write(
                 f"{result.year}: as of {as_of}; {result.indicators} indicators "
                 f"({result.indicators_changed} changed), {result.goals_changed} goals changed, "
