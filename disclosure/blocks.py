@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 
+from portal.values import is_blank
+
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
 
 
@@ -45,7 +47,7 @@ class DataTableBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         data = (value.get("table") or {}).get("data") or []
-        if not any(cell not in (None, "") for row in data for cell in row):
+        if all(is_blank(cell) for row in data for cell in row):
             raise blocks.StructBlockValidationError(
                 block_errors={"table": ValidationError(_("The table is empty."))}
             )

@@ -7,12 +7,14 @@ needs the vendored plotly.js (no CDN: government intranets are often offline).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
+
+from portal.months import iso_month
+from portal.values import number_or_none
 
 # The same system font stack as the site CSS, Chinese fonts included (no web fonts).
 FONT_FAMILY = (
@@ -41,15 +43,7 @@ PLOTLY_CONFIG = {
 
 def _clean(values) -> list:
     """Plain floats with NaN as None, so the JSON is valid and gaps stay gaps."""
-    result = []
-    for value in values:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            result.append(None)
-            continue
-        result.append(None if math.isnan(number) else number)
-    return result
+    return [number_or_none(value) for value in values]
 
 
 def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = "") -> dict:
@@ -58,7 +52,7 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
     Plain dicts, not ``plotly.graph_objects``: building and validating a Figure costs about
     10 ms and embeds plotly's whole default theme, on every uncached page view.
     """
-    months = [pd.Timestamp(p).strftime("%Y-%m") for p in series["period"]]
+    months = [iso_month(p) for p in series["period"]]
     unit_suffix = f" {unit}" if unit else ""
     statuses = [str(s) for s in series.get("status", pd.Series(["none"] * len(series)))]
     symbols = [STATUS_MARKERS.get(s, STATUS_MARKERS["none"])[0] for s in statuses]

@@ -34,6 +34,7 @@ from portal.models import (
 from portal.scoring import score_departments
 from portal.signals import cycle_recomputed
 from portal.status import ROLL_UP_VALUES, judge_frame, roll_up, status_series
+from portal.values import is_missing
 
 INDICATOR_FIELDS = [
     "id",
@@ -311,7 +312,7 @@ def _recompute_locked(cycle: Cycle, today: datetime.date) -> RecomputeResult:
         judged = _judge_cycle(indicators, measurements, months, as_of, cycle)
         last = judged[judged["position"] == judged["position"].max()]
         snapshot = {
-            indicator_id: (status, None if math.isnan(progress) else float(progress))
+            indicator_id: (status, None if is_missing(progress) else float(progress))
             for indicator_id, status, progress in last[
                 ["indicator", "status", "progress"]
             ].itertuples(index=False)

@@ -7,10 +7,8 @@ corrections table (``correction_records``).
 
 from __future__ import annotations
 
-import datetime
 import io
 import json
-import math
 
 import pandas as pd
 from django.http import HttpResponse
@@ -18,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Indicator, Status
+from portal.months import iso_month
 from portal.templatetags.portal_tags import quantize
+from portal.values import finite_or_none, none_for_missing
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -42,18 +42,10 @@ def column_labels(unit: str = "") -> dict[str, str]:
     }
 
 
-def _finite(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _round(value, places: int):
     """``value`` to ``places`` decimals rounded as the page's ``num`` filter rounds it, so a
     download never differs from the page; None when missing."""
-    return None if _finite(value) is None else float(quantize(value, places))
+    return None if finite_or_none(value) is None else float(quantize(value, places))
 
 
 _STATUS_VALUES = frozenset(Status.values)
@@ -64,14 +56,8 @@ def _status_text(value) -> str:
     return str(Status(value).label) if value in _STATUS_VALUES else value
 
 
-def _month_text(period) -> str:
-    if isinstance(period, datetime.date):
-        return period.strftime("%Y-%m")
-    return pd.Timestamp(period).strftime("%Y-%m")
-
-
 def _percent(share):
-    return None if _finite(share) is None else _round(share * 100, 1)
+    return None if finite_or_none(share) is None else _round(share * 100, 1)
 
 
 def indicator_records(series: pd.DataFrame) -> list[dict]:
@@ -80,7 +66,7 @@ def indicator_records(series: pd.DataFrame) -> list[dict]:
     (``indicator_table``), so a download holds exactly what the page shows."""
     return [
         {
-            "period": _month_text(period),
+            "period": iso_month(period),
             "value": _round(value, 4),
             "planned": _round(planned, 4),
             "progress": _percent(progress),
@@ -102,7 +88,7 @@ def indicator_records(series: pd.DataFrame) -> list[dict]:
 def indicator_table(series: pd.DataFrame) -> pd.DataFrame:
     """The shown table as a frame (for the downloads): ``indicator_records``, None kept."""
     table = pd.DataFrame(indicator_records(series), columns=COLUMN_KEYS)
-    return table.astype(object).where(table.notna(), None)
+    return none_for_missing(table)
 
 
 CORRECTION_KEYS = [
@@ -132,7 +118,7 @@ def correction_records(corrections) -> list[dict]:
     personal names are not published), when as a local ISO time."""
     return [
         {
-            "period": _month_text(c.measurement.period),
+            "period": iso_month(c.measurement.period),
             "previous_value": _round(c.old_value, 4),
             "corrected_value": _round(c.new_value, 4),
             "reason": c.reason,
@@ -311,7 +297,7 @@ def history_records(history) -> list[dict]:
     return [
         {
             "year": e.cycle.year,
-            "as_of": _month_text(e.period),
+            "as_of": iso_month(e.period),
             "total": _round(e.total, 1),
             "rank": e.rank,
             "grade": e.grade or None,

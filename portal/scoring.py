@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from portal.status import LOWER, is_missing, roll_up
+from portal.months import iso_month
+from portal.status import LOWER, roll_up
+from portal.values import finite_or_none, is_missing
 
 PARTS = ("goals", "satisfaction", "qualitative")
 SATISFACTION = "satisfaction"
@@ -56,7 +58,7 @@ def _month_label(period) -> str | None:
         return None
     if isinstance(period, str):
         return period[:7]
-    return f"{period.year:04d}-{period.month:02d}"
+    return iso_month(period)
 
 
 def goal_achievement(progress, expected) -> float | None:
@@ -181,7 +183,7 @@ def _indicator_item(row: Mapping, achievement: float | None) -> dict:
 
 def _rounded_column(frame: pd.DataFrame, column: str, digits: int) -> list[float | None]:
     values = pd.to_numeric(frame[column], errors="coerce").astype(float).round(digits)
-    return [None if v != v or math.isinf(v) else v for v in values.tolist()]
+    return [finite_or_none(v) for v in values.tolist()]
 
 
 def _display_items(frame: pd.DataFrame) -> list[dict]:

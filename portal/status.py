@@ -21,6 +21,9 @@ from itertools import repeat
 
 import pandas as pd
 
+from portal.months import first_of_month
+from portal.values import is_missing
+
 GREEN = "green"
 YELLOW = "yellow"
 RED = "red"
@@ -35,15 +38,6 @@ MILESTONE = "milestone"
 EPSILON = 1e-9
 
 SERIES_COLUMNS = ["period", "value", "planned", "progress", "expected", "status", "carried"]
-
-
-def is_missing(value) -> bool:
-    """True for None, NaN and pandas' missing markers (cheap: called for every cell)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float):  # numpy floats are floats too
-        return value != value  # NaN is the only value unequal to itself
-    return False
 
 
 def _months_between(first: datetime.date, second: datetime.date) -> int:
@@ -220,16 +214,6 @@ def judge_frame(frame: pd.DataFrame, *, green: float, yellow: float) -> pd.DataF
     return result
 
 
-def _as_month(value) -> datetime.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date().replace(day=1)
-    if isinstance(value, datetime.datetime):
-        return value.date().replace(day=1)
-    if isinstance(value, datetime.date):
-        return value.replace(day=1)
-    return pd.Timestamp(value).date().replace(day=1)
-
-
 def status_series(
     values: pd.Series,
     *,
@@ -247,9 +231,9 @@ def status_series(
     ``values`` is indexed by month; months outside ``months`` are ignored. ``value`` stays NaN in
     a month without a figure while its status uses the carried-forward figure (``carried``).
     """
-    months = [_as_month(m) for m in months]
+    months = [first_of_month(m) for m in months]
     if as_of is not None:
-        as_of = _as_month(as_of)
+        as_of = first_of_month(as_of)
         shown = [m for m in months if m <= as_of]
     else:
         shown = []
@@ -268,7 +252,7 @@ def status_series(
     by_month = {}
     for period, value in values.items():
         if not is_missing(value):
-            by_month[_as_month(period)] = float(value)
+            by_month[first_of_month(period)] = float(value)
     # judge_frame's rules for one indicator, month by month in plain Python: on a dozen rows
     # building and grouping a frame costs far more than the arithmetic (an uncached indicator
     # page). tests/portal/test_status.py checks that both give the same frame.

@@ -12,22 +12,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from portal.i18n import localized_field
 from portal.links import quick_reverse
 from portal.models import Department, Indicator
+from portal.months import iso_month
+from portal.values import is_blank
 
 SCALE_POINTS = 5
 MIN_SCORE = Decimal("1")
 MAX_SCORE = Decimal("5")
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 def public_survey_q(prefix: str = "") -> Q:
@@ -118,7 +116,7 @@ class Survey(ClusterableModel):
     @property
     def display_title(self) -> str:
         """The title in the visitor's language (the English title when there is one)."""
-        return self.title_en if _english() and self.title_en else self.title
+        return localized_field(self, "title")
 
     def clean(self):
         if self.indicator_id and self.indicator.dimension != Indicator.Dimension.SATISFACTION:
@@ -254,7 +252,7 @@ class SurveyQuestion(Orderable):
     @property
     def display_text(self) -> str:
         """The question in the visitor's language (the English text when there is one)."""
-        return self.text_en if _english() and self.text_en else self.text
+        return localized_field(self, "text")
 
     @property
     def display_options(self) -> list:
@@ -268,7 +266,7 @@ class SurveyQuestion(Orderable):
     def clean(self):
         errors: dict[str, str] = {}
         options = self.options
-        if options in (None, ""):
+        if is_blank(options):
             options = self.options = []
         if not isinstance(options, list) or not all(
             isinstance(option, str) and option.strip() for option in options
@@ -375,7 +373,7 @@ class SurveyResult(models.Model):
         verbose_name_plural = _("survey results")
 
     def __str__(self) -> str:
-        month = f"{self.period:%Y-%m}" if self.period else "?"
+        month = iso_month(self.period) or "?"
         return f"{self.survey} {month}"
 
     def normalise_period(self) -> None:

@@ -21,6 +21,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.months import first_of_month, iso_month
+from portal.values import is_missing, none_for_missing
+
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
 REQUIRED_COLUMNS = ("indicator_code", "period", "value")
 OPTIONAL_COLUMNS = ("note", "source", "reason")
@@ -222,14 +225,14 @@ def _read_xlsx_rows(data: bytes) -> list[list[Any]]:
             _("The file is not a valid .xlsx workbook. Save it again from Excel or WPS.")
         ) from None
     # read_excel keeps leading and inner empty rows, so frame index + 1 is the sheet's row number.
-    return frame.astype(object).where(frame.notna(), None).values.tolist()
+    return none_for_missing(frame).values.tolist()
 
 
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        if value != value:  # NaN from an empty spreadsheet cell
+        if is_missing(value):  # NaN from an empty spreadsheet cell
             return ""
         if value.is_integer():
             return str(int(value))
@@ -434,7 +437,7 @@ def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFram
                         "Indicator %(code)s already has a value for %(month)s in row %(first)s; "
                         "each indicator and month may appear only once."
                     )
-                    % {"code": code, "month": f"{period:%Y-%m}", "first": int(first)},
+                    % {"code": code, "month": iso_month(period), "first": int(first)},
                 )
             )
             bad_rows.add(int(row))
@@ -449,10 +452,8 @@ def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFram
 
 def parse_period(raw: Any) -> datetime.date | str:
     """The first day of the month a cell names, or the error message to show."""
-    if isinstance(raw, datetime.datetime | pd.Timestamp):
-        return datetime.date(raw.year, raw.month, 1)
-    if isinstance(raw, datetime.date):
-        return raw.replace(day=1)
+    if isinstance(raw, datetime.date):  # datetimes and pandas Timestamps too
+        return first_of_month(raw)
     text = unicodedata.normalize("NFKC", _cell_text(raw))
     if not text:
         return _("The month is missing.")
@@ -482,7 +483,7 @@ def parse_value(raw: Any) -> tuple[Decimal, bool] | str:
     if isinstance(raw, int):
         value, percent = Decimal(raw), False
     elif isinstance(raw, float):
-        if raw != raw:
+        if is_missing(raw):
             return _("The value is missing. Leave the row out if there is no figure for the month.")
         if raw in (float("inf"), float("-inf")):
             return _("“%(text)s” is not a number.") % {"text": raw}

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
-import math
 from decimal import Decimal
 from html import escape
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal import months
+from portal.i18n import localized_field
 from portal.models import Status
+from portal.values import is_blank, number_or_none
 
 register = template.Library()
 
@@ -105,15 +105,6 @@ def status_icon_sprite():
     )
 
 
-def _is_missing(value) -> bool:
-    if value is None or value == "":
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
-
-
 _QUANTA: dict[int, Decimal] = {}
 
 
@@ -129,7 +120,7 @@ def quantize(value, places: int) -> Decimal:
 @register.filter
 def num(value, places=2):
     """A number with thousands separators and at most ``places`` decimals; "—" when missing."""
-    if _is_missing(value):
+    if number_or_none(value) is None:
         return "—"
     places = int(places)
     text = f"{quantize(value, places):,.{places}f}"
@@ -141,7 +132,7 @@ def num(value, places=2):
 @register.filter
 def pct(value, places=0):
     """A 0–1 share as a percentage, e.g. 0.8 → "80%"."""
-    if _is_missing(value):
+    if number_or_none(value) is None:
         return "—"
     return f"{num(float(value) * 100, places)}%"
 
@@ -149,44 +140,15 @@ def pct(value, places=0):
 @register.filter
 def bar_width(value) -> str:
     """A 0–1 share as a CSS width clipped to 0–100% (the text shows the raw value)."""
-    if _is_missing(value):
+    if number_or_none(value) is None:
         return "0"
     return f"{max(0.0, min(float(value), 1.0)) * 100:.1f}"
-
-
-def parse_month(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date().replace(day=1)
-    if isinstance(value, datetime.date):
-        return value.replace(day=1)
-    if isinstance(value, str):
-        try:
-            year, month = value[:7].split("-")
-            return datetime.date(int(year), int(month), 1)
-        except (ValueError, TypeError):
-            return None
-    return None
-
-
-_MONTHS: dict[tuple[datetime.date, str], str] = {}
 
 
 @register.filter
 def month(value) -> str:
     """A month in the visitor's language: 2026年10月 / October 2026."""
-    return month_in(value, get_language() or "")
-
-
-def month_in(value, language: str) -> str:
-    """``month`` for a caller that has looked up the active language once for many."""
-    parsed = parse_month(value)
-    if parsed is None:
-        return "—"
-    key = (parsed, language)
-    text = _MONTHS.get(key)
-    if text is None:
-        text = _MONTHS[key] = date_filter(parsed, "YEAR_MONTH_FORMAT")
-    return text
+    return months.month_label(value, get_language() or "")
 
 
 @register.simple_tag
@@ -213,8 +175,8 @@ def progress_bar(value, expected=None):
 
 @register.filter
 def iso_month(value) -> str:
-    parsed = parse_month(value)
-    return parsed.strftime("%Y-%m") if parsed else ""
+    """A month as ``YYYY-MM`` (the ``?month=`` value); "" when ``value`` names no month."""
+    return months.iso_month(months.parse_month(value))
 
 
 @register.filter
@@ -222,9 +184,14 @@ def dept_name(department) -> str:
     """The department name in the visitor's language (English name when there is one)."""
     if department is None:
         return ""
-    if (get_language() or "").startswith("en") and department.name_en:
-        return department.name_en
-    return department.name
+    return localized_field(department, "name")
+
+
+@register.simple_tag
+def localized(obj, field: str):
+    """``obj.<field>_en`` on the English site when it is filled in, else ``obj.<field>``:
+    ``{% localized page "intro" as intro %}``."""
+    return localized_field(obj, field)
 
 
 @register.filter
@@ -242,7 +209,7 @@ def query_with(context, **kwargs) -> str:
     if params is None:
         return ""
     for key, value in kwargs.items():
-        if value in (None, ""):
+        if is_blank(value):
             params.pop(key, None)
         else:
             params[key] = value
