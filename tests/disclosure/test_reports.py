@@ -21,7 +21,7 @@ from portal.factories import (
     MeasurementFactory,
     UserFactory,
 )
-from tests.portal.test_import import REALDATA
+from tests.builders import REALDATA
 
 pytestmark = pytest.mark.usefixtures("wagtail_site")
 

@@ -2,14 +2,11 @@
 
 import datetime
 import io
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from wagtail.log_actions import registry as log_registry
@@ -28,14 +25,8 @@ from portal.factories import (
 )
 from portal.importing import import_measurements, parse_period, parse_value
 from portal.models import Measurement, MeasurementCorrection
+from tests.builders import REALDATA
 
-# The real published data beside the repository (../shared/realdata, read-only, present in CI);
-# PORTAL_REALDATA_DIR points elsewhere for a clone that lives somewhere else.
-_BESIDE = Path(settings.BASE_DIR).parent / "shared" / "realdata"
-REALDATA = Path(
-    os.environ.get("PORTAL_REALDATA_DIR")
-    or (_BESIDE if _BESIDE.is_dir() else "/work/shared/realdata")
-)
 REAL_MMR = REALDATA / "real_indicators_nyc_mmr.csv"
 
 

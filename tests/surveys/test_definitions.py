@@ -2,26 +2,17 @@
 
 import copy
 import json
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from portal.factories import DepartmentFactory
 from surveys.definitions import scale_of, survey_from_definition
 from surveys.models import Survey, SurveyQuestion
+from tests.builders import REALDATA
 
 pytestmark = pytest.mark.django_db
 
-# The real published data beside the repository (../shared/realdata, read-only, present in CI);
-# PORTAL_REALDATA_DIR points elsewhere for a clone that lives somewhere else.
-_BESIDE = Path(settings.BASE_DIR).parent / "shared" / "realdata"
-REALDATA = Path(
-    os.environ.get("PORTAL_REALDATA_DIR")
-    or (_BESIDE if _BESIDE.is_dir() else "/work/shared/realdata")
-)
 HMRC = REALDATA / "survey_hmrc_feedback.json"
 
 
