@@ -1,7 +1,12 @@
-"""Shared fixtures for the whole suite."""
+"""Fixtures for the whole suite; what they build comes from tests/builders.py."""
+
+import copy
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+
+from tests.builders import build_world, ensure_default_site
 
 
 def pytest_configure(config):
@@ -28,38 +33,30 @@ def _clear_cache():
     cache.clear()
 
 
-def ensure_default_site():
-    """Return the default Wagtail site, rebuilding root page, home page and site if missing.
-
-    Migrations create them, but a transactional test (``transactional_db``, ``live_server``)
-    ends by flushing every table, so the tests after it would find no home page at ``/``.
-    """
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page, Site
-
-    from portal.models import HomePage
-
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is not None:
-        return site
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = HomePage.objects.first() or root.add_child(
-        instance=HomePage(title="首页", slug="home", live=True)
-    )
-    return Site.objects.create(
-        hostname="localhost",
-        port=80,
-        root_page=home,
-        is_default_site=True,
-        site_name=settings.WAGTAIL_SITE_NAME,
-    )
-
-
 @pytest.fixture
 def wagtail_site(db):
     """The default site with its HomePage, present even after a transactional test's flush."""
     return ensure_default_site()
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup, django_db_blocker):
+    # Built once per test module, like Django's setUpTestData: inside one transaction that is
+    # rolled back after the module's last test, so nothing leaks into other modules. Each
+    # test runs in a savepoint within it (pytest-django's `db`), and pytest-django runs
+    # transactional tests only after all of these, so none of them sees this transaction.
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_of_the_module, db) -> dict:
+    """Departments A and B with a goal, indicator and measurement each, an editor of A and a
+    city administrator (tests.builders.build_world), built once per module.
+
+    Each test gets its own copy of the objects, as setUpTestData gives, so one test's
+    ``refresh_from_db()`` or changed attribute never reaches the next. A module that needs
+    another world (imports, surveys, reports) defines its own ``world`` fixture.
+    """
+    return copy.deepcopy(_world_of_the_module)

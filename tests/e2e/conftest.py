@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ensure_default_site
+from tests.builders import ensure_default_site
 
 # Playwright's sync API keeps an asyncio loop in the main thread; Django would then refuse
 # ORM calls from the test body (factories) as if they came from async code.
@@ -196,7 +196,6 @@ def _reports_and_surveys(year, department, indicator):
         SurveyQuestionFactory,
         SurveyResultFactory,
     )
-    from tests.conftest import ensure_default_site
 
     ensure_default_site()
     report = make_report(

@@ -30,12 +30,6 @@ from portal.models import (
     MeasurementCorrection,
     QualitativeReview,
 )
-from tests.portal.test_admin_permissions import build_world
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def logs(instance_or_pk, model, action):

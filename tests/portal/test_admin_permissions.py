@@ -1,105 +1,18 @@
-"""Department editors see and change only their own department's data in the admin."""
+"""Department editors see and change only their own department's data in the admin.
 
-import datetime
+``world`` (two departments, an editor of the first, a city administrator) is the fixture of
+tests/conftest.py.
+"""
+
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from portal.factories import (
-    CycleFactory,
-    DepartmentEditorFactory,
-    DepartmentFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    QualitativeReviewFactory,
-    UserFactory,
-)
+from portal.factories import DepartmentEditorFactory, UserFactory
 from portal.models import Goal, Indicator, Measurement
 from portal.permissions import POLICIES
-
-EDITOR_MODELS = ("goal", "indicator", "measurement")
-ALL_MODELS = (
-    "goal",
-    "indicator",
-    "measurement",
-    "department",
-    "cycle",
-    "qualitativereview",
-    "departmenteditor",
-)
-
-
-def group_with(name: str, codenames: list[str]) -> Group:
-    group, _ = Group.objects.get_or_create(name=name)
-    perms = Permission.objects.filter(
-        content_type__app_label="portal", codename__in=codenames
-    ) | Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
-    group.permissions.set(perms)
-    return group
-
-
-def editor_group() -> Group:
-    """What a city gives its department staff: full rights on goals, indicators, measurements."""
-    codenames = [f"{a}_{m}" for a in ("add", "change", "delete", "view") for m in EDITOR_MODELS]
-    return group_with("部门填报员", [*codenames, "view_department"])
-
-
-def city_admin_group() -> Group:
-    """City administrators: every model, every department (not superusers)."""
-    codenames = [f"{a}_{m}" for a in ("add", "change", "delete", "view") for m in ALL_MODELS]
-    return group_with("市级管理员", [*codenames, "manage_all_departments"])
-
-
-def build_world() -> dict:
-    """Departments A and B with a goal, indicator and measurement each; an editor of A; admins."""
-    cycle = CycleFactory(year=2025)
-    dept_a = DepartmentFactory(name="市数据局", slug="data-bureau", sort_order=1)
-    dept_b = DepartmentFactory(name="市交通局", slug="transport-bureau", sort_order=2)
-    goal_a = GoalFactory(cycle=cycle, owner=dept_a, code="2025-01", title="数据共享")
-    goal_b = GoalFactory(cycle=cycle, owner=dept_b, code="2025-02", title="公交准点")
-    ind_a = IndicatorFactory(goal=goal_a, code="A-01", name="数据开放率")
-    ind_b = IndicatorFactory(goal=goal_b, code="B-01", name="公交准点率")
-    meas_a = MeasurementFactory(indicator=ind_a, period=datetime.date(2025, 3, 1), value=11)
-    meas_b = MeasurementFactory(indicator=ind_b, period=datetime.date(2025, 3, 1), value=22)
-    editor = UserFactory(username="data-editor")
-    editor.groups.add(editor_group())
-    DepartmentEditorFactory(user=editor, department=dept_a)
-    city_admin = UserFactory(username="city-admin")
-    city_admin.groups.add(city_admin_group())
-    return {
-        "cycle": cycle,
-        "dept_a": dept_a,
-        "dept_b": dept_b,
-        "goal_a": goal_a,
-        "goal_b": goal_b,
-        "ind_a": ind_a,
-        "ind_b": ind_b,
-        "meas_a": meas_a,
-        "meas_b": meas_b,
-        "review_b": QualitativeReviewFactory(department=dept_b, cycle=cycle),
-        "editor": editor,
-        "city_admin": city_admin,
-    }
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-def url(namespace: str, view: str, obj=None) -> str:
-    return reverse(f"{namespace}:{view}", args=[obj.pk] if obj is not None else [])
-
-
-def refused(response) -> bool:
-    """Wagtail answers a refusal with 403/404, or a redirect to the dashboard with a message."""
-    if response.status_code in (403, 404):
-        return True
-    return response.status_code == 302 and response.url.rstrip("/").endswith("/admin")
-
+from tests.builders import editor_group, group_with, refused, url
 
 # ---- lists ----------------------------------------------------------------------------------
 

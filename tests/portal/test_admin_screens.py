@@ -18,13 +18,7 @@ from portal.factories import (
 )
 from portal.models import Status
 from portal.wagtail_hooks import previous_month
-from tests.portal.test_admin_permissions import build_world, editor_group
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
+from tests.builders import editor_group
 
 INDEXES = [
     "portal_goal",
@@ -144,9 +138,8 @@ def test_previous_month():
 
 
 @pytest.fixture
-def current(db):
+def current(world):
     """Departments with indicators in the cycle that contains last month."""
-    world = build_world()
     month = previous_month(timezone.localdate())
     cycle = CycleFactory(year=month.year)
     goal_a = GoalFactory(cycle=cycle, owner=world["dept_a"], code="NOW-A")

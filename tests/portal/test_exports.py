@@ -24,7 +24,7 @@ from portal.factories import (
 )
 from portal.models import Evaluation, Indicator
 from portal.templatetags.portal_tags import num
-from tests.portal.test_pages import EN, YEAR, build_city
+from tests.builders import EN, YEAR, build_city
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from portal.factories import (
     DepartmentFactory,
     GoalFactory,
     IndicatorFactory,
-    QualitativeReviewFactory,
     UserFactory,
 )
 from portal.models import (
@@ -30,38 +29,13 @@ from portal.models import (
     Status,
 )
 from portal.templatetags.portal_tags import month, num, pct, progress_bar, status_badge
+from tests.builders import EN, YEAR, build_city
 
 pytestmark = pytest.mark.django_db
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-YEAR = 2026
 
 
 def recompute(cycle) -> None:
     evaluation.recompute_cycle(cycle)
-
-
-def build_city(departments=2, indicators_per_goal=2, months=3, year=YEAR, start=0):
-    """A cycle with departments, a city goal, department goals, key tasks and measurements."""
-    cycle = CycleFactory(year=year)
-    owners = [
-        DepartmentFactory(category=Department.Category.SOCIAL if n % 2 else "general")
-        for n in range(departments)
-    ]
-    city_goal = Goal.objects.filter(cycle=cycle, level=Goal.Level.CITY).first() or GoalFactory(
-        cycle=cycle, level=Goal.Level.CITY, owner=owners[0], title="建设人民满意的服务型政府"
-    )
-    for n, department in enumerate(owners):
-        goal = GoalFactory(cycle=cycle, owner=department, parent=city_goal)
-        goal.co_departments.add(owners[(n + 1) % len(owners)])
-        task = GoalFactory(cycle=cycle, owner=department, parent=goal, level=Goal.Level.TASK)
-        for k in range(indicators_per_goal):
-            indicator = IndicatorFactory(goal=goal if k % 2 == 0 else task)
-            for m in range(1, months + 1):
-                record_measurement(indicator, datetime.date(year, m, 1), Decimal(10 * m + n))
-        QualitativeReviewFactory(department=department, cycle=cycle)
-    recompute(cycle)
-    return cycle
 
 
 def count_queries(client, url) -> int:

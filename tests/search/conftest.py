@@ -199,7 +199,7 @@ def build_reports(city: City) -> None:
     report behind a login restriction."""
     from wagtail.models import PageViewRestriction
 
-    from tests.conftest import ensure_default_site
+    from tests.builders import ensure_default_site
 
     ensure_default_site()
     city.reports["city"] = make_report(

@@ -20,7 +20,7 @@ from portal.models import Indicator
 from surveys.factories import RectificationCaseFactory, SurveyFactory, SurveyResultFactory
 from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
 from surveys.permissions import EDITOR_CODENAMES, POLICIES, grant_group_permissions
-from tests.portal.test_admin_permissions import refused, url
+from tests.builders import refused, url
 
 
 def build_world() -> dict:

@@ -17,11 +17,9 @@ from surveys.factories import (
     SurveyResultFactory,
 )
 from surveys.models import RectificationCase, SurveyQuestion
+from tests.builders import EN, ZH
 
 pytestmark = pytest.mark.django_db
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
 @pytest.fixture
