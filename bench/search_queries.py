@@ -4,11 +4,11 @@
     python bench/search_queries.py --check    # exit 1 if the committed list differs
 
 Run once and committed, so every benchmark run asks exactly the same questions. The words come
-from the demo city's vocabulary (``portal/demo.py``: department names and short names, goal and
-indicator titles, districts), cut with jieba, in the mix a visitor types: names, two-character
-words, longer words and phrases, two-word queries, full pinyin and initials, queries narrowed
-by facets or a year range or sorted by date, and a few homophone typos (nothing matches; the
-suggestion path runs).
+from the demo city's vocabulary (``portal/demo/catalogue/``: department names and short names,
+goal and indicator titles, districts), cut with jieba, in the mix a visitor types: names,
+two-character words, longer words and phrases, two-word queries, full pinyin and initials,
+queries narrowed by facets or a year range or sorted by date, and a few homophone typos
+(nothing matches; the suggestion path runs).
 
 Line format (tab-separated): ``category  query  options``. Options are space-separated
 ``key=value``: ``type=indicator``, ``dept=<short name>``, ``year=2025``, ``dim=satisfaction``,

@@ -9,11 +9,9 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Disclosure reports")
 
     def ready(self):
-        from disclosure import demo, permissions, signal_handlers
-        from portal.demo import register_demo_extension
+        from disclosure import permissions, signal_handlers
         from portal.views import register_home_panel
 
-        register_demo_extension("Reports", demo.build, demo.flush)
         register_home_panel(signal_handlers.home_panel)
         permissions.narrow_page_permission_policy()
         signal_handlers.register_signal_handlers()

@@ -2,7 +2,7 @@
 way), the 政府信息公开工作年度报告 of each finished year in the national format (国办公开办函〔2021〕
 30号), self-evaluation reports of the departments that have demo editors, and one draft.
 
-Built by ``manage.py load_demo_data`` through the domain's demo-extension hook, from the
+Built by ``manage.py load_demo_data`` through the ``portal_demo_data`` hook, from the
 figures the demo city just computed, so every number in a report matches the site.
 """
 

@@ -23,3 +23,12 @@ def explorer_reports(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def chooser_reports(pages, request):
     return _without_other_departments_reports(pages, request)
+
+
+@hooks.register("portal_demo_data")
+def reports_demo_data():
+    # Imported here, when the demo is built, not by every process that looks up a hook.
+    from disclosure import demo
+    from portal.demo import DemoExtension
+
+    return DemoExtension("Reports", build=demo.build, flush=demo.flush)

@@ -9,9 +9,6 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from portal.demo import register_demo_extension
+        from . import signal_handlers
 
-        from . import demo, signal_handlers
-
-        register_demo_extension("Surveys", demo.build, demo.flush)
         signal_handlers.register_signal_handlers()

@@ -1,7 +1,7 @@
 """The demo city's satisfaction surveys: one survey of each department's main service, its
 monthly results over every demo year, and rectification cases raised by poor ratings.
 
-Built by ``manage.py load_demo_data`` through the domain's demo-extension hook. Most surveys
+Built by ``manage.py load_demo_data`` through the ``portal_demo_data`` hook. Most surveys
 publish their results; a few do not (their pages answer 404 and search never shows them), and
 some cases stay internal, so the demo shows both sides of the rule.
 """

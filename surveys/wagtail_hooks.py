@@ -15,3 +15,12 @@ from surveys.viewsets import SurveysViewSetGroup  # noqa: E402
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets():
     return SurveysViewSetGroup()
+
+
+@hooks.register("portal_demo_data")
+def surveys_demo_data():
+    # Imported here, when the demo is built, not by every process that looks up a hook.
+    from portal.demo import DemoExtension
+    from surveys import demo
+
+    return DemoExtension("Surveys", build=demo.build, flush=demo.flush)

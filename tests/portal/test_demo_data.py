@@ -10,21 +10,25 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max
+from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from portal import actions
 from portal.demo import (
     CORRECTION_REASONS,
     DEFAULT_ADMIN_PASSWORD,
+    DEMO_DATA_HOOK,
     DEPARTMENTS,
     EDITOR_SLUGS,
     GENERIC_INDICATORS,
+    DemoExtension,
     build_demo_city,
     cycle_targets,
     data_fingerprint,
     department_specs,
     trajectory,
 )
+from portal.demo.extensions import demo_extensions
 from portal.models import (
     Cycle,
     Department,
@@ -245,6 +249,27 @@ def test_same_seed_gives_the_same_city_and_another_seed_does_not(demo_city):
     assert data_fingerprint() == first
     build_demo_city(seed=12, today=TODAY, department_count=SMALL, recompute=False)
     assert data_fingerprint() != first
+
+
+def test_reports_then_surveys_join_the_demo_through_the_hook():
+    # In INSTALLED_APPS order, as before the hook: the fixed seed's data depends on it.
+    assert [extension.name for extension in demo_extensions()] == ["Reports", "Surveys"]
+
+
+@pytest.mark.django_db
+def test_an_app_registered_with_the_hook_is_flushed_first_and_built_last(demo_city):
+    seen = []
+
+    def flush():
+        seen.append(("flush", Department.objects.exists()))
+
+    def build(context):
+        seen.append(("build", len(context.departments), Department.objects.count()))
+
+    with hooks.register_temporarily(DEMO_DATA_HOOK, lambda: DemoExtension("Extra", build, flush)):
+        build_demo_city(seed=11, today=TODAY, department_count=SMALL, recompute=False)
+    # Flushed while the previous city still exists, built once the new one does.
+    assert seen == [("flush", True), ("build", SMALL, SMALL)]
 
 
 @pytest.mark.django_db

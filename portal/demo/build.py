@@ -1,0 +1,254 @@
+"""Building the demo city: ``build_demo_city`` empties the performance domain and fills it again
+from the catalogue with a fixed seed, then lets the other apps add their part (reports,
+surveys) through the ``portal_demo_data`` hook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_save
+from django.utils import timezone
+from faker import Faker
+
+from portal import evaluation
+from portal.cache import bump_data_version
+from portal.factories import CycleFactory
+from portal.models import Department, Goal, Indicator, Measurement, MeasurementCorrection
+
+from .accounts import (
+    DEFAULT_ADMIN_PASSWORD,
+    DEFAULT_EDITOR_PASSWORD,
+    ensure_admins,
+    ensure_department_editors,
+    ensure_groups,
+)
+from .catalogue import DEPARTMENTS
+from .extensions import DemoContext, demo_extensions
+from .flush import flush_domain_data
+from .generation import (
+    DEPARTMENTS_PER_SCALE,
+    as_of_month,
+    cycle_years,
+    department_specs,
+    indicator_templates_for,
+)
+from .rows import (
+    create_departments,
+    create_goals,
+    create_indicators,
+    create_measurements,
+    create_reviews,
+    record_corrections,
+    set_home_page,
+)
+
+DEFAULT_SEED = 2026
+
+
+@dataclass
+class DemoResult:
+    """What was built, for the command's summary and the tests."""
+
+    scale: int
+    seed: int
+    as_of: datetime.date
+    departments: int = 0
+    goals_by_level: dict[str, int] = field(default_factory=dict)
+    indicators_by_dimension: dict[str, int] = field(default_factory=dict)
+    measurements: int = 0
+    corrections: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    admin_password: str = ""
+    editor_password: str = ""
+    editors: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def per_row_cache_bumps_muted():
+    """Mute portal.signal_handlers' cache bump per saved row while loading; bump once after.
+
+    Every bump is a cache write after the commit: the ~1000 corrected values and evaluation
+    rows of --scale 10 cost more than the rest of the load. Receivers are found by their
+    dispatch_uid; any that cannot be found simply stay connected (slower, still correct).
+    """
+    from portal import signal_handlers
+
+    receiver = getattr(signal_handlers, "_bump", None)
+    muted = []
+    if receiver is not None:
+        candidates = [
+            (post_save, model, f"portal-bump-save-{model.__name__}")
+            for model in getattr(signal_handlers, "DATA_MODELS", ())
+        ] + [(m2m_changed, Goal.co_departments.through, "portal-bump-m2m")]
+        for signal, sender, uid in candidates:
+            if signal.disconnect(sender=sender, dispatch_uid=uid):
+                muted.append((signal, sender, uid))
+    try:
+        yield
+    finally:
+        for signal, sender, uid in muted:
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)
+        bump_data_version()
+
+
+def build_demo_city(
+    *,
+    scale: int = 1,
+    seed: int = DEFAULT_SEED,
+    today: datetime.date | None = None,
+    department_count: int | None = None,
+    recompute: bool = True,
+    log: Callable[[str], None] = lambda message: None,
+) -> DemoResult:
+    """Flush the performance domain and build 青川市 for ``scale`` (1 = 20+ departments).
+
+    ``department_count`` overrides the size (tests use a small city); everything else follows
+    from ``seed`` and ``today`` (which decides the cycles and the as-of month).
+    """
+    # The city's calendar decides which month's reports are in (Asia/Shanghai, not UTC).
+    today = today or timezone.localdate()
+    as_of = as_of_month(today)
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    count = department_count or max(len(DEPARTMENTS), DEPARTMENTS_PER_SCALE * scale)
+    admin_password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+    editor_password = os.environ.get("DEMO_EDITOR_PASSWORD") or DEFAULT_EDITOR_PASSWORD
+    result = DemoResult(scale=scale, seed=seed, as_of=as_of)
+    result.admin_password, result.editor_password = admin_password, editor_password
+    extensions = demo_extensions()
+
+    with per_row_cache_bumps_muted(), transaction.atomic():
+        log("Removing previous data…")
+        for extension in extensions:
+            extension.flush()
+        flush_domain_data()
+
+        log("Accounts and groups…")
+        city_admins, editor_group = ensure_groups()
+        editor_hash = make_password(editor_password)
+        admin = ensure_admins(make_password(admin_password), editor_hash, city_admins, fake)
+
+        log(f"Departments ({count})…")
+        specs = department_specs(count)
+        departments = create_departments(specs, rng)
+        editors_by_department = ensure_department_editors(
+            departments, editor_hash, editor_group, fake
+        )
+        result.editors = [user.username for user in editors_by_department.values()]
+
+        # Each department keeps the same indicator set every year, as real schemes do.
+        catalogue = {spec.slug: indicator_templates_for(spec.template, rng) for spec in specs}
+        corrections: list[tuple[Indicator, datetime.date, float, str]] = []
+        base_quality = {d.pk: rng.random() for d in departments}
+        years = cycle_years(today)
+        cycles = []
+        for year_index, year in enumerate(years):
+            cycle = CycleFactory(year=year)
+            cycles.append(cycle)
+            current = year == as_of.year and as_of.month < 12
+            months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= as_of]
+            log(f"{year}: goals…")
+            goals_by_dept = create_goals(cycle, specs, departments, rng)
+            log(f"{year}: indicators…")
+            indicators = create_indicators(
+                cycle, specs, departments, goals_by_dept, catalogue, year_index, rng
+            )
+            log(f"{year}: measurements for {len(indicators)} indicators…")
+            # A department's strength persists from year to year, with some drift.
+            quality = {
+                d.pk: min(1.0, max(0.0, base_quality[d.pk] + rng.gauss(0, 0.08)))
+                for d in departments
+            }
+            result.measurements += create_measurements(
+                indicators, months, current, quality, rng, editors_by_department, corrections
+            )
+            create_reviews(cycle, departments, current, quality, rng)
+
+        log(f"Corrections ({len(corrections)})…")
+        record_corrections(corrections, departments, editors_by_department, admin)
+        set_home_page(admin)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics for the tables just filled: until autovacuum gets to
+            # them, PostgreSQL may plan joins over them as if they were empty (minutes, not ms).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        if recompute:
+            for cycle in cycles:
+                log(f"{cycle.year}: recomputing statuses and evaluations…")
+                evaluation.recompute_cycle(cycle)
+
+        for extension in extensions:
+            name = extension.name
+            log(f"{name}…")
+            fake_for = Faker("zh_CN")
+            fake_for.seed_instance(f"{seed}-{name}")
+            extension.build(
+                DemoContext(
+                    departments=departments,
+                    cycles=cycles,
+                    as_of=as_of,
+                    admin=admin,
+                    editors_by_department=editors_by_department,
+                    rng=random.Random(f"{seed}-{name}"),
+                    fake=fake_for,
+                    log=log,
+                    result=result,
+                )
+            )
+
+    _summarise(result)
+    return result
+
+
+def _summarise(result: DemoResult) -> None:
+    """Count what the database now holds (the extensions may have added corrections)."""
+    result.departments = Department.objects.count()
+    levels = dict(Goal.Level.choices)
+    result.goals_by_level = {
+        str(levels[row["level"]]): row["n"]
+        for row in Goal.objects.values("level").annotate(n=models.Count("pk")).order_by("level")
+    }
+    result.indicators_by_dimension = {
+        row["dimension"]: row["n"]
+        for row in Indicator.objects.values("dimension")
+        .annotate(n=models.Count("pk"))
+        .order_by("dimension")
+    }
+    result.measurements = Measurement.objects.count()
+    result.corrections = MeasurementCorrection.objects.count()
+    result.statuses = {
+        row["status"]: row["n"]
+        for row in Indicator.objects.values("status")
+        .annotate(n=models.Count("pk"))
+        .order_by("status")
+    }
+
+
+def data_fingerprint() -> str:
+    """A digest of the loaded departments and values: equal for equal seeds."""
+    digest = hashlib.sha256()
+    for row in Department.objects.order_by("slug").values_list("slug", "name", "address"):
+        digest.update(repr(row).encode())
+    # Sorted in Python: ordering the join in SQL let PostgreSQL pick a nested-loop plan on
+    # freshly loaded (not yet analysed) tables that ran for minutes.
+    codes = dict(Indicator.objects.values_list("pk", "code"))
+    rows = sorted(
+        (codes[indicator_id], period, value)
+        for indicator_id, period, value in Measurement.objects.order_by().values_list(
+            "indicator_id", "period", "value"
+        )
+    )
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()
