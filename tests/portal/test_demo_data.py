@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Max
 from wagtail import hooks
@@ -304,6 +304,14 @@ def test_running_the_command_twice_replaces_instead_of_duplicating(demo_city, mo
     assert "admin / a-local-secret-9" in second_output
     assert get_user_model().objects.get(username="admin").check_password("a-local-secret-9")
     assert Measurement.objects.filter(value__lt=Decimal("0")).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_scale_below_one_and_keeps_the_city(demo_city):
+    departments = Department.objects.count()
+    with pytest.raises(CommandError, match="--scale must be 1 or more"):
+        call_command("load_demo_data", "--scale", "0", stdout=io.StringIO())
+    assert Department.objects.count() == departments
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from portal import cache as portal_cache
 from portal.evaluation import (
@@ -268,3 +268,9 @@ def test_recompute_scores_command(capsys):
     call_command("recompute_scores", "--year", str(YEAR))
     assert f"{YEAR}: as of {YEAR}-03" in capsys.readouterr().out
     assert Evaluation.objects.filter(cycle=cycle).count() == 3
+
+
+def test_recompute_scores_command_refuses_a_year_without_a_cycle():
+    CycleFactory(year=YEAR)
+    with pytest.raises(CommandError, match=f"no evaluation cycle for {YEAR + 1}"):
+        call_command("recompute_scores", "--year", str(YEAR + 1))

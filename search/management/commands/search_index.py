@@ -1,6 +1,5 @@
 """manage.py search_index rebuild | retry | status."""
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,13 +45,11 @@ class Command(BaseCommand):
     def handle_retry(self, limit=None, **kwargs):
         result = indexing.retry(limit=limit)
         if result.error:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Sent {result.sent}; the backend is still unavailable ({result.error}); "
-                    f"{result.remaining} update(s) wait for the next retry."
-                )
+            # A failure the scheduler sees: CommandError exits with status 1, message on stderr.
+            raise CommandError(
+                f"Sent {result.sent}; the backend is still unavailable ({result.error}); "
+                f"{result.remaining} update(s) wait for the next retry."
             )
-            sys.exit(1)
         self.stdout.write(
             self.style.SUCCESS(f"Sent {result.sent}; {result.remaining} update(s) waiting.")
         )
