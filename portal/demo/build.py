@@ -5,7 +5,6 @@ surveys) through the ``portal_demo_data`` hook.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import os
@@ -15,12 +14,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django.db.models.signals import m2m_changed, post_save
 from django.utils import timezone
 from faker import Faker
 
 from portal import evaluation
-from portal.cache import bump_data_version
+from portal.cache import batched_bumps
 from portal.factories import CycleFactory
 from portal.models import Department, Goal, Indicator, Measurement, MeasurementCorrection
 
@@ -72,34 +70,6 @@ class DemoResult:
     editors: list[str] = field(default_factory=list)
 
 
-@contextlib.contextmanager
-def per_row_cache_bumps_muted():
-    """Mute portal.signal_handlers' cache bump per saved row while loading; bump once after.
-
-    Every bump is a cache write after the commit: the ~1000 corrected values and evaluation
-    rows of --scale 10 cost more than the rest of the load. Receivers are found by their
-    dispatch_uid; any that cannot be found simply stay connected (slower, still correct).
-    """
-    from portal import signal_handlers
-
-    receiver = getattr(signal_handlers, "_bump", None)
-    muted = []
-    if receiver is not None:
-        candidates = [
-            (post_save, model, f"portal-bump-save-{model.__name__}")
-            for model in getattr(signal_handlers, "DATA_MODELS", ())
-        ] + [(m2m_changed, Goal.co_departments.through, "portal-bump-m2m")]
-        for signal, sender, uid in candidates:
-            if signal.disconnect(sender=sender, dispatch_uid=uid):
-                muted.append((signal, sender, uid))
-    try:
-        yield
-    finally:
-        for signal, sender, uid in muted:
-            signal.connect(receiver, sender=sender, dispatch_uid=uid)
-        bump_data_version()
-
-
 def build_demo_city(
     *,
     scale: int = 1,
@@ -127,7 +97,8 @@ def build_demo_city(
     result.admin_password, result.editor_password = admin_password, editor_password
     extensions = demo_extensions()
 
-    with per_row_cache_bumps_muted(), transaction.atomic():
+    # One cache bump at the end, not one per saved row (see portal.cache.batched_bumps).
+    with batched_bumps(), transaction.atomic():
         log("Removing previous data…")
         for extension in extensions:
             extension.flush()
