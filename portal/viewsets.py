@@ -9,11 +9,9 @@ the transaction commits.
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views import generic
@@ -21,8 +19,14 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal.actions import editable_departments, record_measurement
+from portal.actions import record_measurement
 from portal.admin_forms import GoalAdminForm, IndicatorAdminForm, MeasurementAdminForm
+from portal.filters import (
+    GoalFilterSet,
+    IndicatorFilterSet,
+    MeasurementFilterSet,
+    QualitativeReviewFilterSet,
+)
 from portal.models import (
     Cycle,
     Department,
@@ -116,7 +120,7 @@ class ScopedUsageView(ScopedQuerysetMixin, usage.UsageView):
         return self.get_scoped_queryset()
 
 
-# --- columns and filters -----------------------------------------------------------------------
+# --- columns -----------------------------------------------------------------------------------
 
 
 class TrafficLightColumn(Column):
@@ -140,71 +144,6 @@ def _latest_value(indicator: Indicator) -> str:
     if indicator.latest_value is None:
         return ""
     return f"{indicator.latest_value.normalize():f} {indicator.unit}".strip()
-
-
-def _request_departments(request):
-    # Filter choices show only the departments the user may work with.
-    if request is None:
-        return Department.objects.none()
-    return editable_departments(request.user)
-
-
-class GoalFilterSet(WagtailFilterSet):
-    """Goal listing filters: cycle, department, level, status."""
-
-    owner = django_filters.ModelChoiceFilter(
-        queryset=_request_departments, label=_("Lead department")
-    )
-
-    class Meta:
-        model = Goal
-        fields = ["cycle", "owner", "level", "status"]
-
-
-class IndicatorFilterSet(WagtailFilterSet):
-    """Indicator listing filters: cycle, department, dimension, status, data source."""
-
-    cycle = django_filters.ModelChoiceFilter(
-        field_name="goal__cycle", queryset=Cycle.objects.all(), label=_("Cycle")
-    )
-    department = django_filters.ModelChoiceFilter(
-        field_name="goal__owner", queryset=_request_departments, label=_("Department")
-    )
-
-    class Meta:
-        model = Indicator
-        fields = ["cycle", "department", "dimension", "status", "data_source"]
-
-
-class MeasurementFilterSet(WagtailFilterSet):
-    """Measurement listing filters: cycle, department, dimension, month."""
-
-    cycle = django_filters.ModelChoiceFilter(
-        field_name="indicator__goal__cycle", queryset=Cycle.objects.all(), label=_("Cycle")
-    )
-    department = django_filters.ModelChoiceFilter(
-        field_name="indicator__goal__owner",
-        queryset=_request_departments,
-        label=_("Department"),
-    )
-    dimension = django_filters.ChoiceFilter(
-        field_name="indicator__dimension",
-        choices=Indicator.Dimension.choices,
-        label=_("Dimension"),
-    )
-    period = django_filters.DateFromToRangeFilter(label=_("Month"), widget=DateRangePickerWidget)
-
-    class Meta:
-        model = Measurement
-        fields = ["cycle", "department", "dimension", "period"]
-
-
-class QualitativeReviewFilterSet(WagtailFilterSet):
-    """Qualitative review filters: cycle, department."""
-
-    class Meta:
-        model = QualitativeReview
-        fields = ["cycle", "department"]
 
 
 # --- viewsets ----------------------------------------------------------------------------------
