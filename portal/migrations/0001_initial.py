@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.models.domain
+import portal.models.cycles
 import wagtail.fields
 from decimal import Decimal
 from django.conf import settings
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('weight_goals', models.DecimalField(decimal_places=2, default=Decimal('60'), help_text='Percentage of the composite score from goal indicators.', max_digits=5, verbose_name='weight of goal indicators')),
                 ('weight_satisfaction', models.DecimalField(decimal_places=2, default=Decimal('20'), help_text='Percentage from citizen satisfaction indicators.', max_digits=5, verbose_name='weight of satisfaction')),
                 ('weight_qualitative', models.DecimalField(decimal_places=2, default=Decimal('20'), help_text='Percentage from the qualitative review (定性评价).', max_digits=5, verbose_name='weight of qualitative review')),
-                ('grade_bands', models.JSONField(default=portal.models.domain.default_grade_bands, help_text='List of {"grade": name, "min_score": number}, highest first.', verbose_name='grade bands')),
+                ('grade_bands', models.JSONField(default=portal.models.cycles.default_grade_bands, help_text='List of {"grade": name, "min_score": number}, highest first.', verbose_name='grade bands')),
                 ('green_threshold', models.DecimalField(decimal_places=2, default=Decimal('0.90'), help_text='Progress ÷ time elapsed at or above this is green (on track).', max_digits=4, verbose_name='green threshold')),
                 ('yellow_threshold', models.DecimalField(decimal_places=2, default=Decimal('0.70'), help_text='At or above this (and below green) is yellow; below it is red.', max_digits=4, verbose_name='yellow threshold')),
                 ('published', models.BooleanField(default=True, help_text='Unpublished cycles are hidden from the public site.', verbose_name='published')),

@@ -1,17 +1,15 @@
-from .domain import (
-    Cycle,
-    Department,
-    DepartmentEditor,
-    Evaluation,
-    Goal,
-    Indicator,
-    Measurement,
-    MeasurementCorrection,
-    QualitativeReview,
-    Status,
-    default_grade_bands,
-)
+# In the order the models were declared in one module before: the app registry, and so the
+# content types and permissions that migrate creates, keep their order.
+# isort: off
+from .departments import Department, DepartmentEditor
+from .cycles import Cycle, default_grade_bands
+from .goals import Goal, Indicator
+from .measurements import Measurement, MeasurementCorrection
+from .evaluations import Evaluation, QualitativeReview
 from .pages import HomePage
+from .status import Status
+
+# isort: on
 
 __all__ = [
     "Cycle",

@@ -1,0 +1,281 @@
+"""Goals (目标) in their decomposition tree and the indicators (指标) that measure them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+
+from portal.links import quick_reverse
+from portal.models.cycles import Cycle
+from portal.models.departments import Department
+from portal.models.status import Status
+
+
+class Goal(models.Model):
+    """A goal (目标) in the decomposition tree: city goal → department goal → key task."""
+
+    class Level(models.IntegerChoices):
+        CITY = 1, _("City goal")
+        DEPARTMENT = 2, _("Department goal")
+        TASK = 3, _("Key task")
+
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        verbose_name=_("cycle"),
+        help_text=_("The evaluation year this goal belongs to."),
+    )
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("Unique within the cycle, e.g. 2026-03-02.")
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("A short statement of the goal.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Background and scope.")
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        choices=Level.choices,
+        default=Level.DEPARTMENT,
+        help_text=_("City goals are decomposed into department goals and key tasks."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent goal"),
+        help_text=_("The higher-level goal this one serves."),
+    )
+    owner = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        verbose_name=_("lead department"),
+        help_text=_("The department responsible (牵头单位)."),
+    )
+    co_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="co_goals",
+        verbose_name=_("co-departments"),
+        help_text=_("Departments that share the work (配合单位)."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Which policy or plan item this goal comes from, e.g. 2026年政府工作报告."),
+    )
+    deadline = models.DateField(
+        _("deadline"), null=True, blank=True, help_text=_("When it is due.")
+    )
+    measure = models.TextField(
+        _("measure"), blank=True, help_text=_("How achievement is measured (SMART: measurable).")
+    )
+    target_statement = models.TextField(
+        _("target statement"), blank=True, help_text=_("The committed result in words.")
+    )
+    sort_order = models.PositiveIntegerField(
+        _("sort order"), default=0, help_text=_("Display order.")
+    )
+    # Snapshot written by portal.evaluation.recompute_cycle so pages read it in one query.
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA, editable=False
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("cycle"), FieldPanel("code"), FieldPanel("level")]),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("owner"), FieldPanel("parent")]),
+        FieldPanel("co_departments"),
+        FieldRowPanel([FieldPanel("source"), FieldPanel("deadline")]),
+        FieldPanel("measure"),
+        FieldPanel("target_statement"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["cycle", "code"]
+        unique_together = [("cycle", "code")]
+        # A department page reads "this department's goals in this year".
+        indexes = [models.Index(fields=["owner", "cycle"], name="portal_goal_owner_cycle")]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def department(self) -> Department:
+        return self.owner
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A goal cannot be its own parent.")})
+            if self.parent.cycle_id != self.cycle_id:
+                raise ValidationError({"parent": _("The parent goal must be in the same cycle.")})
+            if self.parent.level >= self.level:
+                raise ValidationError({"parent": _("The parent must be a higher-level goal.")})
+
+    def get_absolute_url(self) -> str:
+        return quick_reverse("portal:goal", year=self.cycle.year, code=self.code)
+
+
+class Indicator(models.Model):
+    """A measurable indicator (指标) of a goal, with its target and scoring weight."""
+
+    class Dimension(models.TextChoices):
+        OUTPUT = "output", _("Output")
+        QUALITY = "quality", _("Quality")
+        EFFICIENCY = "efficiency", _("Efficiency")
+        EFFECTIVENESS = "effectiveness", _("Effectiveness")
+        SATISFACTION = "satisfaction", _("Satisfaction")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+        MILESTONE = "milestone", _("Milestone (percent complete)")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        ANNUAL = "annual", _("Annual")
+
+    class DataSource(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        IMPORT = "import", _("File import")
+        API = "api", _("Data interface")
+        SURVEY = "survey", _("Citizen survey")
+
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("goal"),
+        help_text=_("The goal this indicator measures."),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Unique code used in imports, e.g. 2026-03-02-01."),
+    )
+    name = models.CharField(_("name"), max_length=300, help_text=_("What is measured."))
+    dimension = models.CharField(
+        _("dimension"),
+        max_length=20,
+        choices=Dimension.choices,
+        default=Dimension.OUTPUT,
+        help_text=_("产出 / 质量 / 效率 / 效益 / 满意度."),
+    )
+    unit = models.CharField(
+        _("unit"), max_length=30, blank=True, help_text=_("e.g. 万元, %, 件, 天.")
+    )
+    baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Value at the start of the cycle; progress is measured from here."),
+    )
+    target = models.DecimalField(
+        _("target"),
+        max_digits=18,
+        decimal_places=4,
+        help_text=_("Value to reach by the end of the cycle (100 for milestones)."),
+    )
+    direction = models.CharField(
+        _("direction"),
+        max_length=12,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
+        help_text=_("Whether a higher or lower value is better, or percent complete."),
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Relative weight in the department's score."),
+    )
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=12,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+        help_text=_("How often a value is reported."),
+    )
+    data_source = models.CharField(
+        _("data source"),
+        max_length=12,
+        choices=DataSource.choices,
+        default=DataSource.MANUAL,
+        help_text=_("Where values come from."),
+    )
+    source_description = models.CharField(
+        _("source description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Named source shown with every figure, e.g. 市统计局月报."),
+    )
+    methodology = models.TextField(
+        _("methodology"), blank=True, help_text=_("How the value is calculated (口径).")
+    )
+    sort_order = models.PositiveIntegerField(
+        _("sort order"), default=0, help_text=_("Display order.")
+    )
+    # Snapshot written by portal.evaluation.recompute_cycle so listings need no per-row queries.
+    latest_value = models.DecimalField(
+        max_digits=18, decimal_places=4, null=True, blank=True, editable=False
+    )
+    latest_period = models.DateField(null=True, blank=True, editable=False)
+    progress = models.FloatField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA, editable=False
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("goal"), FieldPanel("code")]),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("dimension"), FieldPanel("direction"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("baseline"), FieldPanel("target"), FieldPanel("weight")]),
+        FieldRowPanel([FieldPanel("frequency"), FieldPanel("data_source")]),
+        FieldPanel("source_description"),
+        FieldPanel("methodology"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["goal__code", "sort_order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def department(self) -> Department:
+        return self.goal.owner
+
+    def clean(self):
+        if self.direction == self.Direction.MILESTONE and self.target is not None:
+            if self.target != 100:
+                raise ValidationError(
+                    {"target": _("A milestone's target is 100 (percent complete).")}
+                )
+
+    def get_absolute_url(self) -> str:
+        return quick_reverse("portal:indicator", code=self.code)

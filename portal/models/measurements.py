@@ -1,0 +1,110 @@
+"""Monthly figures of an indicator and the corrections that keep their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+
+from portal.models.departments import Department
+from portal.models.goals import Indicator
+
+
+class Measurement(models.Model):
+    """The current value of an indicator for one month; earlier values live in corrections."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("indicator"),
+        help_text=_("The indicator measured."),
+    )
+    period = models.DateField(
+        _("month"), help_text=_("The month the value is for (stored as its first day).")
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=18,
+        decimal_places=4,
+        help_text=_("Value as of the end of the month."),
+    )
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, help_text=_("Explanation shown publicly.")
+    )
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("Where this figure comes from.")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+        editable=False,
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("indicator"), FieldPanel("period")]),
+        FieldPanel("value"),
+        FieldPanel("note"),
+        FieldPanel("source"),
+    ]
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        unique_together = [("indicator", "period")]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period:%Y-%m}: {self.value}"
+
+    @property
+    def department(self) -> Department:
+        return self.indicator.goal.owner
+
+    def save(self, *args, **kwargs):
+        # Periods are months: normalise any day to the first so a month is stored once.
+        if self.period:
+            self.period = self.period.replace(day=1)
+        super().save(*args, **kwargs)
+
+
+class MeasurementCorrection(models.Model):
+    """A superseded value: a published figure is never silently overwritten."""
+
+    measurement = models.ForeignKey(
+        Measurement,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("measurement"),
+    )
+    old_value = models.DecimalField(_("previous value"), max_digits=18, decimal_places=4)
+    new_value = models.DecimalField(_("corrected value"), max_digits=18, decimal_places=4)
+    old_note = models.CharField(_("previous note"), max_length=500, blank=True)
+    old_source = models.CharField(_("previous source"), max_length=200, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=500, help_text=_("Why the figure was corrected (shown publicly).")
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["measurement", "corrected_at", "pk"]
+        verbose_name = _("measurement correction")
+        verbose_name_plural = _("measurement corrections")
+
+    def __str__(self) -> str:
+        return f"{self.measurement}: {self.old_value} → {self.new_value}"
