@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from portal import cache as portal_cache
 from portal.models import (
     Cycle,
+    Department,
     Evaluation,
     Goal,
     Indicator,
@@ -158,61 +159,6 @@ def _goal_statuses(
     return result
 
 
-# Raw statements below, because Django's bulk_update builds a CASE expression per row (about
-# 2 ms each in Python: 8 s for a scale-10 city) and bulk_create sends JSON through a
-# PostgreSQL array literal that is escaped character by character. executemany keeps one
-# prepared statement (pipelined by psycopg) and skips the per-row signals, which only bump the
-# page cache: recompute bumps it once at the end.
-
-
-def _update_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """UPDATE ``fields`` of each (pk, *values) row with one executemany statement."""
-    if not rows:
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    params = [
-        [
-            column.get_db_prep_save(value, connection)
-            for column, value in zip(columns, values, strict=True)
-        ]
-        + [pk]
-        for pk, *values in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _insert_rows(model, objects: list) -> None:
-    """INSERT unsaved ``objects`` with one executemany statement (no signals, no pks back)."""
-    if not objects:
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = [field for field in meta.concrete_fields if not field.primary_key]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table),
-        ", ".join(quote(field.column) for field in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    params = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in columns]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _delete_evaluations(cycle: Cycle) -> None:
-    table = connection.ops.quote_name(Evaluation._meta.db_table)
-    column = connection.ops.quote_name(Evaluation._meta.get_field("cycle").column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [cycle.pk])
-
-
 def _evaluations(
     cycle: Cycle,
     judged: pd.DataFrame,
@@ -333,11 +279,10 @@ def _recompute_locked(cycle: Cycle, today: datetime.date) -> RecomputeResult:
         for goal in goal_rows
         if goal["status"] != goal_status[goal["id"]]
     ]
-    _update_rows(Indicator, snapshot_fields, changed_indicators)
-    _update_rows(Goal, ["status"], changed_goals)
-    _delete_evaluations(cycle)
-    _insert_rows(Evaluation, evaluations)
-    # Raw writes send no signals: invalidate the cached public pages once, on commit.
+    Indicator.objects.update_rows(snapshot_fields, changed_indicators)
+    Goal.objects.update_rows(["status"], changed_goals)
+    Evaluation.objects.replace_for_cycle(cycle, evaluations)
+    # These hand-written writes send no signals: invalidate the cached pages once, on commit.
     portal_cache.bump_data_version()
     return RecomputeResult(
         year=cycle.year,
@@ -356,49 +301,6 @@ def _cycle_of(indicator: Indicator) -> Cycle:
     return Cycle.objects.get(goals__indicators=indicator.pk)
 
 
-_AS_OF_SQL: str | None = None
-
-
-def _as_of_sql() -> str:
-    """SQL of ``_cycle_as_of``, written once: an indicator page asks for it on every view and
-    the ORM would compile the two subqueries each time (a third of the page's query cost)."""
-    global _AS_OF_SQL
-    if _AS_OF_SQL is None:
-        quote = connection.ops.quote_name
-
-        def column(model, name):
-            return quote(model._meta.get_field(name).column)
-
-        evaluation, measurement = (
-            quote(Evaluation._meta.db_table),
-            quote(Measurement._meta.db_table),
-        )
-        indicator, goal = quote(Indicator._meta.db_table), quote(Goal._meta.db_table)
-        _AS_OF_SQL = (
-            f"SELECT COALESCE("
-            f"(SELECT MAX(e.{column(Evaluation, 'period')}) FROM {evaluation} e"
-            f" WHERE e.{column(Evaluation, 'cycle')} = %s),"
-            f" (SELECT MAX(m.{column(Measurement, 'period')}) FROM {measurement} m"
-            f" JOIN {indicator} i ON i.id = m.{column(Measurement, 'indicator')}"
-            f" JOIN {goal} g ON g.id = i.{column(Indicator, 'goal')}"
-            f" WHERE g.{column(Goal, 'cycle')} = %s"
-            f" AND m.{column(Measurement, 'period')} BETWEEN %s AND %s))"
-        )
-    return _AS_OF_SQL
-
-
-def _cycle_as_of(cycle: Cycle, months: list[datetime.date]) -> datetime.date | None:
-    """The cycle's latest data month, in one query: as of the last recompute (one entry of
-    the evaluations' index), else the newest measurement of the cycle (a scan of the year's
-    figures, which COALESCE only runs when there is no evaluation yet)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_as_of_sql(), [cycle.pk, cycle.pk, months[0], months[-1]])
-        (as_of,) = cursor.fetchone()
-    if isinstance(as_of, str):  # SQLite returns dates as text
-        as_of = datetime.date.fromisoformat(as_of)
-    return as_of
-
-
 def indicator_series(indicator: Indicator) -> pd.DataFrame:
     """One row per month of the indicator's cycle up to the cycle's as-of month.
 
@@ -413,7 +315,7 @@ def indicator_series(indicator: Indicator) -> pd.DataFrame:
             indicator=indicator, period__gte=months[0], period__lte=months[-1]
         ).values_list("period", "value")
     )
-    as_of = _cycle_as_of(cycle, months)
+    as_of = Cycle.objects.data_month(cycle)
     if values:
         # This indicator's own newest figure counts even before the next recompute.
         as_of = max(as_of or months[0], max(values))
@@ -428,6 +330,47 @@ def indicator_series(indicator: Indicator) -> pd.DataFrame:
         green=green,
         yellow=yellow,
     )
+
+
+def department_evaluations(
+    department: Department,
+    cycle: Cycle | None,
+    month: datetime.date | None,
+    published: list[Cycle],
+) -> tuple[list[Evaluation], Evaluation | None, list[Evaluation]]:
+    """A department's month-by-month evaluations in ``cycle``, the one shown (``month``, else
+    the department's last) with its breakdown, and the history across the ``published``
+    cycles (each one's final evaluation, oldest first).
+
+    One query reads the shown cycle's evaluations (twelve a year) and the final one of every
+    other published cycle, with the breakdown of the shown month only; a second reads the
+    department's own last breakdown when it has no evaluation in ``month``.
+    """
+    cycles = {c.pk: c for c in published}
+    if cycle is None or not cycles:
+        return [], None, []
+    final: dict[int, Evaluation] = {}
+    monthly = []
+    for e in Evaluation.objects.for_department(department, cycle, month):
+        e.cycle = cycles[e.cycle_id]
+        final[e.cycle_id] = e
+        if e.cycle_id == cycle.pk:
+            monthly.append(e)
+    history = sorted(final.values(), key=lambda e: e.cycle.year)
+    evaluation = monthly[-1] if monthly else None
+    if month:
+        evaluation = next((e for e in monthly if e.period == month), evaluation)
+    if evaluation is not None:
+        if evaluation.period == month:
+            evaluation.breakdown = evaluation.shown_breakdown
+        else:  # the department has no evaluation in the city's latest month: its own last
+            evaluation.breakdown = (
+                Evaluation.objects.filter(pk=evaluation.pk)
+                .order_by()
+                .values_list("breakdown", flat=True)
+                .first()
+            )
+    return monthly, evaluation, history
 
 
 def city_status(cycle: Cycle) -> str:

@@ -8,14 +8,12 @@ bounded number of queries however much data there is (DESIGN.md).
 from __future__ import annotations
 
 import datetime
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection
 from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from portal import charts, exports
 from portal.cache import cached_public_page
-from portal.evaluation import city_status
+from portal.evaluation import city_status, department_evaluations
 from portal.models import (
     Cycle,
     Department,
@@ -90,42 +88,13 @@ def parse_month_param(raw: str | None) -> datetime.date | None:
         return None
 
 
-_PUBLISHED_CYCLES_SQL: str | None = None
-
-
-def _published_cycles_sql() -> str:
-    """Published cycles, newest first, each with its latest evaluated month (latest_month).
-
-    Every public page asks for this, so it is written once rather than compiled by the ORM on
-    each view (a subquery annotation cost more to compile than to run). The subquery reads one
-    entry of the evaluations' (cycle, period, rank) index per cycle.
-    """
-    global _PUBLISHED_CYCLES_SQL
-    if _PUBLISHED_CYCLES_SQL is None:
-        quote = connection.ops.quote_name
-        cycle, evaluation = Cycle._meta, Evaluation._meta
-        period = quote(evaluation.get_field("period").column)
-        _PUBLISHED_CYCLES_SQL = (
-            f"SELECT c.*, (SELECT MAX(e.{period}) FROM {quote(evaluation.db_table)} e"
-            f" WHERE e.{quote(evaluation.get_field('cycle').column)} = c.{quote(cycle.pk.column)})"
-            f" AS {quote('latest_month')}"
-            f" FROM {quote(cycle.db_table)} c"
-            f" WHERE c.{quote(cycle.get_field('published').column)} = %s"
-            f" ORDER BY c.{quote(cycle.get_field('year').column)} DESC"
-        )
-    return _PUBLISHED_CYCLES_SQL
-
-
 def choose_cycle(request) -> CycleChoice:
     """The ?year= cycle if published, else the latest published cycle with evaluations.
 
     A malformed or unknown year is ignored with a notice rather than an error page, because
     a bad query string must never break the page (DESIGN.md: bad input gets a clear message).
     """
-    cycles = list(Cycle.objects.raw(_published_cycles_sql(), [True]))
-    for cycle in cycles:
-        if isinstance(cycle.latest_month, str):  # SQLite returns dates as text
-            cycle.latest_month = datetime.date.fromisoformat(cycle.latest_month)
+    cycles = Cycle.objects.published_with_latest_month()
     notices = []
     raw_year = request.GET.get("year")
     year = _parse_year(raw_year)
@@ -255,7 +224,7 @@ def build_goal_tree(goals: list[Goal], department: Department) -> list[GoalNode]
     """City goal → department goal → key task, from the department's goals and their ancestors.
 
     ``goals`` holds the department's goals (``direct`` true: it leads or co-operates on them)
-    and their ancestors (``direct`` false), as ``_department_goals`` reads them, so walking up
+    and their ancestors (``direct`` false), as ``Goal.objects.tree_for`` reads them, so walking up
     the tree costs no queries.
     """
     by_id = {goal.pk: goal for goal in goals}
@@ -277,75 +246,6 @@ def build_goal_tree(goals: list[Goal], department: Department) -> list[GoalNode]
         else:
             roots.append(node)
     return roots
-
-
-_GOAL_TREE_SQL: str | None = None
-
-
-def _goal_tree_sql() -> str:
-    """The goals a department leads or co-operates on in a cycle, their parents and
-    grandparents (a tree has three levels) and each one's lead department's names: one
-    statement written once, where the ORM needed a query for the co-operated goals and then
-    compiled a six-table join on every view. Every step reads an index (goal by owner, by id;
-    co-operation by department)."""
-    global _GOAL_TREE_SQL
-    if _GOAL_TREE_SQL is None:
-        quote = connection.ops.quote_name
-        goal, department = Goal._meta, Department._meta
-        through = Goal.co_departments.through._meta
-
-        def column(meta, name):
-            return quote(meta.get_field(name).column)
-
-        names = ["id", "code", "title", "level", "parent", "owner", "status", "sort_order"]
-        columns = [column(goal, name) for name in names]
-        table, pk = quote(goal.db_table), quote(goal.pk.column)
-        parent, owner, cycle = column(goal, "parent"), column(goal, "owner"), column(goal, "cycle")
-
-        def select(alias):
-            return ", ".join(f"{alias}.{c}" for c in columns)
-
-        _GOAL_TREE_SQL = (
-            f"WITH direct AS ("
-            f"SELECT {select('g')} FROM {table} g WHERE g.{owner} = %s AND g.{cycle} = %s"
-            f" UNION SELECT {select('g')} FROM {table} g"
-            f" JOIN {quote(through.db_table)} t ON t.{quote(through.get_field('goal').column)} = g.{pk}"
-            f" WHERE t.{quote(through.get_field('department').column)} = %s AND g.{cycle} = %s),"
-            f" parents AS (SELECT {select('g')} FROM {table} g"
-            f" WHERE g.{pk} IN (SELECT {parent} FROM direct)),"
-            f" grandparents AS (SELECT {select('g')} FROM {table} g"
-            f" WHERE g.{pk} IN (SELECT {parent} FROM parents)),"
-            f" tree AS (SELECT *, 1 AS direct FROM direct UNION ALL SELECT *, 0 FROM parents"
-            f" UNION ALL SELECT *, 0 FROM grandparents)"
-            f" SELECT tree.*, d.{column(department, 'name')} AS owner_name,"
-            f" d.{column(department, 'short_name')} AS owner_short_name"
-            f" FROM tree JOIN {quote(department.db_table)} d"
-            f" ON d.{quote(department.pk.column)} = tree.{owner}"
-        )
-    return _GOAL_TREE_SQL
-
-
-def _department_goals(department: Department, cycle: Cycle) -> list[Goal]:
-    """The department's goals (``direct``) and their ancestors, each once, with its cycle and
-    its lead department (names only) attached."""
-    goals: dict[int, Goal] = {}
-    owners: dict[int, Department] = {department.pk: department}
-    params = [department.pk, cycle.pk, department.pk, cycle.pk]
-    for goal in Goal.objects.raw(_goal_tree_sql(), params):
-        seen = goals.get(goal.pk)
-        if seen is not None:
-            seen.direct = seen.direct or bool(goal.direct)
-            continue
-        goal.direct = bool(goal.direct)
-        goal.cycle = cycle
-        owner = owners.get(goal.owner_id)
-        if owner is None:
-            owner = owners[goal.owner_id] = Department(
-                pk=goal.owner_id, name=goal.owner_name, short_name=goal.owner_short_name
-            )
-        goal.owner = owner
-        goals[goal.pk] = goal
-    return list(goals.values())
 
 
 def _share_cycle(nodes: list[GoalNode], cycle: Cycle) -> None:
@@ -395,7 +295,7 @@ def department_detail(request, slug):
     cycle = choice.cycle
     roots, indicators, own_indicators, rows = [], [], [], []
     if cycle is not None:
-        goals = _department_goals(department, cycle)
+        goals = Goal.objects.tree_for(department, cycle)
         goals_by_id = {g.pk: g for g in goals if g.direct}
         # The goals are loaded already: no join to read them again with every indicator.
         indicators = list(Indicator.objects.filter(goal__in=list(goals_by_id)))
@@ -414,7 +314,9 @@ def department_detail(request, slug):
 
         attach(roots)
         own_indicators = [i for i in indicators if i.goal.owner_id == department.pk]
-    monthly, evaluation, history = _evaluations(department, choice)
+    monthly, evaluation, history = department_evaluations(
+        department, cycle, choice.latest_month, choice.cycles
+    )
     if evaluation is not None:
         rows = breakdown_rows(evaluation.breakdown, {i.code: i for i in indicators})
     history_chart = None
@@ -452,93 +354,14 @@ def department_history_download(request, slug, fmt):
     if fmt not in exports.FORMATS:
         raise Http404("Unknown download format")
     department = get_object_or_404(Department, slug=slug)
-    _monthly, _evaluation, history = _evaluations(department, choose_cycle(request))
+    choice = choose_cycle(request)
+    _monthly, _evaluation, history = department_evaluations(
+        department, choice.cycle, choice.latest_month, choice.cycles
+    )
     methodology_url = request.build_absolute_uri(reverse("portal:methodology"))
     return exports.department_history_response(
         department, history, fmt, methodology_url=methodology_url
     )
-
-
-_EVALUATIONS_SQL: str | None = None
-
-
-def _department_evaluations_sql() -> str:
-    """A department's evaluations in every published cycle, by month, without the breakdown
-    JSON except the shown month's (shown_breakdown): written once, as the ORM compiled its
-    CASE annotation on every view for longer than the query runs."""
-    global _EVALUATIONS_SQL
-    if _EVALUATIONS_SQL is None:
-        quote = connection.ops.quote_name
-        meta, cycle = Evaluation._meta, Cycle._meta
-
-        def column(name):
-            return quote(meta.get_field(name).column)
-
-        columns = ", ".join(
-            f"e.{quote(f.column)}" for f in meta.concrete_fields if f.name != "breakdown"
-        )
-        _EVALUATIONS_SQL = (
-            f"SELECT {columns}, CASE WHEN e.{column('cycle')} = %s AND e.{column('period')} = %s"
-            f" THEN e.{column('breakdown')} END AS {quote('shown_breakdown')}"
-            f" FROM {quote(meta.db_table)} e JOIN {quote(cycle.db_table)} c"
-            f" ON c.{quote(cycle.pk.column)} = e.{column('cycle')}"
-            f" WHERE e.{column('department')} = %s"
-            f" AND c.{quote(cycle.get_field('published').column)} = %s"
-            # The shown cycle's every month; of the other cycles, only the final month.
-            f" AND (e.{column('cycle')} = %s OR e.{column('period')} = ("
-            f"SELECT MAX(f.{column('period')}) FROM {quote(meta.db_table)} f"
-            f" WHERE f.{column('department')} = e.{column('department')}"
-            f" AND f.{column('cycle')} = e.{column('cycle')}))"
-            f" ORDER BY e.{column('period')}, e.{quote(meta.pk.column)}"
-        )
-    return _EVALUATIONS_SQL
-
-
-def _evaluations(
-    department: Department, choice: CycleChoice
-) -> tuple[list[Evaluation], Evaluation | None, list[Evaluation]]:
-    """The chosen cycle's month-by-month evaluations, the one shown, and the history.
-
-    One query reads the department's evaluations of the shown cycle (twelve a year) and the
-    final (latest-month) one of every other published cycle, with the breakdown of the shown
-    month only: a breakdown is a JSON document listing every indicator, so the other months'
-    are not read. The history is each published cycle's final evaluation.
-    """
-    cycles = {c.pk: c for c in choice.cycles}
-    if choice.cycle is None or not cycles:
-        return [], None, []
-    shown_month = choice.latest_month
-    evaluations = list(
-        Evaluation.objects.raw(
-            _department_evaluations_sql(),
-            [choice.cycle.pk, shown_month, department.pk, True, choice.cycle.pk],
-        )
-    )
-    final: dict[int, Evaluation] = {}
-    monthly = []
-    for e in evaluations:
-        e.cycle = cycles[e.cycle_id]
-        final[e.cycle_id] = e
-        if e.cycle_id == choice.cycle.pk:
-            monthly.append(e)
-    history = sorted(final.values(), key=lambda e: e.cycle.year)
-    evaluation = monthly[-1] if monthly else None
-    if shown_month:
-        evaluation = next((e for e in monthly if e.period == shown_month), evaluation)
-    if evaluation is not None:
-        if evaluation.period == shown_month:
-            breakdown = evaluation.shown_breakdown
-            if isinstance(breakdown, str):  # a raw query's JSON arrives as text
-                breakdown = json.loads(breakdown)
-            evaluation.breakdown = breakdown
-        else:  # the department has no evaluation in the city's latest month: its own last
-            evaluation.breakdown = (
-                Evaluation.objects.filter(pk=evaluation.pk)
-                .order_by()
-                .values_list("breakdown", flat=True)
-                .first()
-            )
-    return monthly, evaluation, history
 
 
 # --- goals and indicators -------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -20,6 +22,91 @@ def default_grade_bands() -> list[dict]:
         {"grade": "合格", "min_score": 60},
         {"grade": "不合格", "min_score": 0},
     ]
+
+
+def _as_date(value) -> datetime.date | None:
+    """A date read by hand-written SQL: SQLite returns dates as text."""
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+@functools.cache
+def _published_cycles_sql() -> str:
+    """The SQL of ``published_with_latest_month``, built once from the models' metadata."""
+    quote = connection.ops.quote_name
+    cycle, evaluation = (
+        apps.get_model("portal", "Cycle")._meta,
+        apps.get_model("portal", "Evaluation")._meta,
+    )
+    period = quote(evaluation.get_field("period").column)
+    return (
+        f"SELECT c.*, (SELECT MAX(e.{period}) FROM {quote(evaluation.db_table)} e"
+        f" WHERE e.{quote(evaluation.get_field('cycle').column)} = c.{quote(cycle.pk.column)})"
+        f" AS {quote('latest_month')}"
+        f" FROM {quote(cycle.db_table)} c"
+        f" WHERE c.{quote(cycle.get_field('published').column)} = %s"
+        f" ORDER BY c.{quote(cycle.get_field('year').column)} DESC"
+    )
+
+
+@functools.cache
+def _data_month_sql() -> str:
+    """The SQL of ``data_month``, built once from the models' metadata."""
+    quote = connection.ops.quote_name
+    Evaluation, Measurement, Indicator, Goal = (
+        apps.get_model("portal", name)
+        for name in ("Evaluation", "Measurement", "Indicator", "Goal")
+    )
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    evaluation, measurement = (
+        quote(Evaluation._meta.db_table),
+        quote(Measurement._meta.db_table),
+    )
+    indicator, goal = quote(Indicator._meta.db_table), quote(Goal._meta.db_table)
+    return (
+        f"SELECT COALESCE("
+        f"(SELECT MAX(e.{column(Evaluation, 'period')}) FROM {evaluation} e"
+        f" WHERE e.{column(Evaluation, 'cycle')} = %s),"
+        f" (SELECT MAX(m.{column(Measurement, 'period')}) FROM {measurement} m"
+        f" JOIN {indicator} i ON i.id = m.{column(Measurement, 'indicator')}"
+        f" JOIN {goal} g ON g.id = i.{column(Indicator, 'goal')}"
+        f" WHERE g.{column(Goal, 'cycle')} = %s"
+        f" AND m.{column(Measurement, 'period')} BETWEEN %s AND %s))"
+    )
+
+
+class CycleManager(models.Manager):
+    """Cycles as the public pages read them, in hand-written SQL built once: the ORM compiled
+    their subqueries on every view for longer than the database ran them
+    (docs/decisions/0002-hand-written-sql.md)."""
+
+    def published_with_latest_month(self) -> list[Cycle]:
+        """Published cycles, newest first, each with its latest evaluated month
+        (``latest_month``, None before the first recompute).
+
+        Every public page asks for this. The subquery reads one entry of the evaluations'
+        (cycle, period, rank) index per cycle.
+        """
+        cycles = list(self.raw(_published_cycles_sql(), [True]))
+        for cycle in cycles:
+            cycle.latest_month = _as_date(cycle.latest_month)
+        return cycles
+
+    def data_month(self, cycle: Cycle) -> datetime.date | None:
+        """The cycle's latest data month, in one query: as of the last recompute (one entry
+        of the evaluations' index), else the newest measurement of the cycle (a scan of the
+        year's figures, which COALESCE only runs when there is no evaluation yet).
+
+        An indicator page asks for it on every view."""
+        months = cycle.months()
+        with connection.cursor() as cursor:
+            cursor.execute(_data_month_sql(), [cycle.pk, cycle.pk, months[0], months[-1]])
+            (as_of,) = cursor.fetchone()
+        return _as_date(as_of)
 
 
 class Cycle(models.Model):
@@ -101,6 +188,8 @@ class Cycle(models.Model):
         FieldRowPanel([FieldPanel("green_threshold"), FieldPanel("yellow_threshold")]),
         FieldPanel("published"),
     ]
+
+    objects = CycleManager()
 
     class Meta:
         ordering = ["-year"]

@@ -2,18 +2,90 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from portal.links import quick_reverse
+from portal.models.bulk import BulkWriteManager
 from portal.models.cycles import Cycle
 from portal.models.departments import Department
 from portal.models.status import Status
+
+
+@functools.cache
+def _tree_sql() -> str:
+    """The SQL of ``GoalManager.tree_for``, built once from the models' metadata."""
+    quote = connection.ops.quote_name
+    goal, department = Goal._meta, Department._meta
+    through = Goal.co_departments.through._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    names = ["id", "code", "title", "level", "parent", "owner", "status", "sort_order"]
+    columns = [column(goal, name) for name in names]
+    table, pk = quote(goal.db_table), quote(goal.pk.column)
+    parent, owner, cycle = column(goal, "parent"), column(goal, "owner"), column(goal, "cycle")
+
+    def select(alias):
+        return ", ".join(f"{alias}.{c}" for c in columns)
+
+    return (
+        f"WITH direct AS ("
+        f"SELECT {select('g')} FROM {table} g WHERE g.{owner} = %s AND g.{cycle} = %s"
+        f" UNION SELECT {select('g')} FROM {table} g"
+        f" JOIN {quote(through.db_table)} t ON t.{quote(through.get_field('goal').column)} = g.{pk}"
+        f" WHERE t.{quote(through.get_field('department').column)} = %s AND g.{cycle} = %s),"
+        f" parents AS (SELECT {select('g')} FROM {table} g"
+        f" WHERE g.{pk} IN (SELECT {parent} FROM direct)),"
+        f" grandparents AS (SELECT {select('g')} FROM {table} g"
+        f" WHERE g.{pk} IN (SELECT {parent} FROM parents)),"
+        f" tree AS (SELECT *, 1 AS direct FROM direct UNION ALL SELECT *, 0 FROM parents"
+        f" UNION ALL SELECT *, 0 FROM grandparents)"
+        f" SELECT tree.*, d.{column(department, 'name')} AS owner_name,"
+        f" d.{column(department, 'short_name')} AS owner_short_name"
+        f" FROM tree JOIN {quote(department.db_table)} d"
+        f" ON d.{quote(department.pk.column)} = tree.{owner}"
+    )
+
+
+class GoalManager(BulkWriteManager):
+    """Goals as a department's page reads them, and the status snapshots recompute writes."""
+
+    def tree_for(self, department: Department, cycle: Cycle) -> list[Goal]:
+        """The goals ``department`` leads or co-operates on in ``cycle`` (``direct`` true)
+        and their parents and grandparents (``direct`` false: a tree has three levels), each
+        once, with ``cycle`` and its lead department (names only) attached.
+
+        One hand-written statement built once, where the ORM needed a query for the
+        co-operated goals and then compiled a six-table join on every view; every step reads
+        an index (goal by owner, by id; co-operation by department). See
+        docs/decisions/0002-hand-written-sql.md.
+        """
+        goals: dict[int, Goal] = {}
+        owners: dict[int, Department] = {department.pk: department}
+        params = [department.pk, cycle.pk, department.pk, cycle.pk]
+        for goal in self.raw(_tree_sql(), params):
+            seen = goals.get(goal.pk)
+            if seen is not None:
+                seen.direct = seen.direct or bool(goal.direct)
+                continue
+            goal.direct = bool(goal.direct)
+            goal.cycle = cycle
+            owner = owners.get(goal.owner_id)
+            if owner is None:
+                owner = owners[goal.owner_id] = Department(
+                    pk=goal.owner_id, name=goal.owner_name, short_name=goal.owner_short_name
+                )
+            goal.owner = owner
+            goals[goal.pk] = goal
+        return list(goals.values())
 
 
 class Goal(models.Model):
@@ -103,6 +175,8 @@ class Goal(models.Model):
         FieldPanel("target_statement"),
         FieldPanel("sort_order"),
     ]
+
+    objects = GoalManager()
 
     class Meta:
         ordering = ["cycle", "code"]
@@ -257,6 +331,9 @@ class Indicator(models.Model):
         FieldPanel("methodology"),
         FieldPanel("sort_order"),
     ]
+
+    # recompute_cycle writes the snapshot fields with Indicator.objects.update_rows.
+    objects = BulkWriteManager()
 
     class Meta:
         ordering = ["goal__code", "sort_order", "code"]
