@@ -10,7 +10,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from disclosure import permissions, signal_handlers
-        from portal.views import register_home_panel
+        from portal.home import register_home_panel
 
         register_home_panel(signal_handlers.home_panel)
         permissions.narrow_page_permission_policy()

@@ -102,8 +102,8 @@ class IndicatorChartBlock(blocks.StructBlock):
         template = "blocks/indicator_chart.html"
 
     def get_context(self, value, parent_context=None):
+        from portal.charts import indicator_chart_context
         from portal.models import Indicator
-        from portal.views import indicator_chart_context
 
         context = super().get_context(value, parent_context=parent_context)
         indicator = (

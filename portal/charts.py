@@ -1,7 +1,9 @@
 """Plotly figures of the public site and disclosure reports, serialised for a self-hosted plotly.js.
 
 Figures are built server-side with the plotly package and shipped as JSON, so the browser only
-needs the vendored plotly.js (no CDN: government intranets are often offline).
+needs the vendored plotly.js (no CDN: government intranets are often offline). An indicator's
+chart and the table that stands for it come from ``indicator_chart_context``, for the indicator
+page and a report's chart block alike.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from portal import exports
+from portal.evaluation import indicator_series
+from portal.models import Indicator
 from portal.months import iso_month
 from portal.values import number_or_none
 
@@ -145,3 +150,21 @@ def figure_json(figure: go.Figure | dict) -> str:
     payload = json.dumps({"figure": spec, "config": PLOTLY_CONFIG}, ensure_ascii=False)
     # Same escaping as Django's json_script: no "</script>" or HTML parsing surprises.
     return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def indicator_chart_context(indicator: Indicator) -> dict:
+    """An indicator's chart and the table that stands for it (rows, column labels, "as of"
+    month, downloads): what the indicator page and a report's chart block both show."""
+    series = indicator_series(indicator)
+    rows = exports.indicator_records(series)
+    measured = [row for row in rows if row["value"] is not None]
+    chart = None
+    if len(series):
+        chart = figure_json(indicator_figure_spec(series, unit=indicator.unit))
+    return {
+        "rows": rows,
+        "columns": exports.column_labels(indicator.unit),
+        "as_of": measured[-1]["period"] if measured else None,
+        "chart_json": chart,
+        "formats": exports.FORMATS,
+    }

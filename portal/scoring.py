@@ -403,3 +403,37 @@ def score_departments(
         result.rank = ranks[key]
         result.grade = grade_for(result.total, bands)
     return results
+
+
+def breakdown_rows(breakdown: dict, indicators_by_code: Mapping[str, object]) -> list[dict]:
+    """Flatten Evaluation.breakdown into table rows: part → dimension → indicator → points.
+
+    Each row holds its part, dimension, the breakdown's item, the part's effective weight and
+    the indicator of the item's code (from ``indicators_by_code``; None when not given)."""
+    rows = []
+    parts = (breakdown or {}).get("parts") or {}
+    effective = (breakdown or {}).get("effective_weights") or {}
+    goals = parts.get("goals") or {}
+    for dimension, info in (goals.get("dimensions") or {}).items():
+        for item in info.get("indicators") or []:
+            rows.append(
+                {
+                    "part": "goals",
+                    "dimension": dimension,
+                    "item": item,
+                    "indicator": indicators_by_code.get(item.get("code")),
+                }
+            )
+    satisfaction = parts.get("satisfaction") or {}
+    for item in satisfaction.get("indicators") or []:
+        rows.append(
+            {
+                "part": "satisfaction",
+                "dimension": "satisfaction",
+                "item": item,
+                "indicator": indicators_by_code.get(item.get("code")),
+            }
+        )
+    for row in rows:
+        row["part_weight"] = effective.get(row["part"])
+    return rows

@@ -47,7 +47,7 @@ class HomePage(Page):
         return cached_public_page(_serve)(request)
 
     def get_context(self, request, *args, **kwargs):
-        from portal.views import home_context
+        from portal.home import home_context  # imported here: it reads these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(request))

@@ -467,12 +467,12 @@ def test_status_badge_has_words_and_a_distinct_shape():
 
 
 def test_home_shows_reports_and_surveys_only_when_an_app_provides_them(client, monkeypatch):
-    from portal import views
+    from portal import home
 
     build_city(departments=1)
     assert "Open surveys" not in client.get("/", **EN).content.decode()
     monkeypatch.setattr(
-        views,
+        home,
         "HOME_PANEL_PROVIDERS",
         [lambda request, cycle: {"open_surveys": [{"title": "窗口服务评价", "url": "/s/1/"}]}],
     )
