@@ -10,8 +10,6 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from disclosure import permissions, signal_handlers
-        from portal.home import register_home_panel
 
-        register_home_panel(signal_handlers.home_panel)
         permissions.narrow_page_permission_policy()
         signal_handlers.register_signal_handlers()

@@ -1,7 +1,6 @@
 """The home page lists the newest reports and is cached: publishing, unpublishing, moving or
 deleting a report (or restricting it) drops the cached public pages (connected in ready())."""
 
-from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -24,18 +23,3 @@ def register_signal_handlers() -> None:
     # A report's saves are drafts until published (above); deleting one removes it at once.
     portal_cache.bump_on_change(ReportPage, uid=uid, on_save=False)
     portal_cache.bump_on_change(PageViewRestriction, uid=uid)
-
-
-def home_panel(request, cycle) -> dict:
-    """The five newest published reports for the home page."""
-    reports = (
-        ReportPage.objects.visible()
-        .order_by("-report_date", "-pk")
-        .only("title", "url_path", "report_date", "path", "depth")[:5]
-    )
-    return {
-        "reports_url": reverse("disclosure:index"),
-        "latest_reports": [
-            {"title": r.title, "url": r.get_url(request), "date": r.report_date} for r in reports
-        ],
-    }

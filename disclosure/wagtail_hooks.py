@@ -1,11 +1,30 @@
-"""Admin hooks: a department editor's page explorer and page chooser list only their own
-department's reports (another department's drafts and their titles stay with that department
-and the city). The other admin lists ask the page permission policy, which
+"""Hooks: the newest reports on the public home page (``portal_home_panels``); a department
+editor's page explorer and page chooser list only their own department's reports (another
+department's drafts and their titles stay with that department and the city). The other
+admin lists ask the page permission policy, which
 ``disclosure.permissions.DepartmentPagePermissionPolicy`` narrows the same way."""
 
+from django.urls import reverse
 from wagtail import hooks
 
+from disclosure.models import ReportPage
 from disclosure.permissions import hidden_report_ids
+
+
+@hooks.register("portal_home_panels")
+def home_panel(request, cycle) -> dict:
+    """The five newest published reports for the home page."""
+    reports = (
+        ReportPage.objects.visible()
+        .order_by("-report_date", "-pk")
+        .only("title", "url_path", "report_date", "path", "depth")[:5]
+    )
+    return {
+        "reports_url": reverse("disclosure:index"),
+        "latest_reports": [
+            {"title": r.title, "url": r.get_url(request), "date": r.report_date} for r in reports
+        ],
+    }
 
 
 def _without_other_departments_reports(pages, request):

@@ -1,29 +1,25 @@
 """The home page's context: the city at a glance in the chosen cycle, and the panels other apps
-add."""
+add through the ``portal_home_panels`` hook.
+
+Other apps (disclosure reports, surveys) add panels to the home page by registering a function
+with ``@hooks.register("portal_home_panels")`` in their wagtail_hooks.py, so the domain never
+imports them (DESIGN.md: dependencies point one way). The function takes (request, cycle) —
+the cycle may be None — and returns a dict merged into the home context, e.g.
+{"latest_reports": [{"title", "url", "date"}]} or {"open_surveys": [...]}.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 from django.db.models import Max
+from wagtail import hooks
 
 from portal.evaluation import city_status
 from portal.models import Evaluation, Goal, Indicator, Status
 from portal.params import choose_cycle
 
 STATUS_ORDER = [Status.GREEN, Status.YELLOW, Status.RED, Status.NO_DATA, Status.NOT_STARTED]
-
-# Other apps (disclosure reports, surveys) add panels to the home page by registering a
-# provider here, so the domain never imports them (DESIGN.md: dependencies point one way).
-# A provider takes (request, cycle) and returns a dict merged into the home context, e.g.
-# {"latest_reports": [{"title", "url", "date"}]} or {"open_surveys": [...]}.
-HOME_PANEL_PROVIDERS: list[Callable] = []
-
-
-def register_home_panel(provider: Callable) -> Callable:
-    HOME_PANEL_PROVIDERS.append(provider)
-    return provider
 
 
 def _status_counts(statuses) -> list[dict]:
@@ -39,8 +35,8 @@ def home_context(request) -> dict:
     choice = choose_cycle(request)
     cycle = choice.cycle
     context = {"cycle": cycle, "cycles": choice.cycles, "notices": choice.notices}
-    for provider in HOME_PANEL_PROVIDERS:  # reports, surveys: shown with or without a cycle
-        context.update(provider(request, cycle) or {})
+    for panel in hooks.get_hooks("portal_home_panels"):  # shown with or without a cycle
+        context.update(panel(request, cycle) or {})
     if cycle is None:
         return context
     goal_statuses = list(Goal.objects.filter(cycle=cycle).values_list("status", flat=True))

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from wagtail import hooks
 
 from portal import evaluation
 from portal.actions import record_measurement
@@ -466,15 +467,13 @@ def test_status_badge_has_words_and_a_distinct_shape():
     assert pct(0.8) == "80%" and month("2026-10") != "—"
 
 
-def test_home_shows_reports_and_surveys_only_when_an_app_provides_them(client, monkeypatch):
-    from portal import home
-
+def test_home_shows_reports_and_surveys_only_when_an_app_provides_them(client):
     build_city(departments=1)
     assert "Open surveys" not in client.get("/", **EN).content.decode()
-    monkeypatch.setattr(
-        home,
-        "HOME_PANEL_PROVIDERS",
-        [lambda request, cycle: {"open_surveys": [{"title": "窗口服务评价", "url": "/s/1/"}]}],
-    )
-    html = client.get("/?fresh=1", **EN).content.decode()
+
+    def surveys_panel(request, cycle):
+        return {"open_surveys": [{"title": "窗口服务评价", "url": "/s/1/"}]}
+
+    with hooks.register_temporarily("portal_home_panels", surveys_panel):
+        html = client.get("/?fresh=1", **EN).content.decode()
     assert "Open surveys" in html and "窗口服务评价" in html
