@@ -13,3 +13,7 @@ class DisclosureConfig(AppConfig):
 
         permissions.narrow_page_permission_policy()
         signal_handlers.register_signal_handlers()
+
+        from disclosure import search  # reports in the site search
+
+        search.register()

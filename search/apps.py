@@ -11,9 +11,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import (
-            documents,  # noqa: F401  (registers the domain's sources)
-            signal_handlers,
-        )
+        from search import domain_documents, signal_handlers
 
+        domain_documents.register()
         signal_handlers.connect()

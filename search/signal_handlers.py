@@ -1,22 +1,22 @@
-"""Keep the index true: every change to something searchable queues its documents.
+"""Keep the index true: every change to the domain queues the documents that show it.
 
 The documents are written after the transaction commits (``search.indexing.queue``), so a
-rolled-back change never reaches the index and a failing engine never fails the save.
+rolled-back change never reaches the index and a failing engine never fails the save. Content
+apps keep their own documents true (``disclosure/search.py``, ``surveys/search.py``); where a
+change in the domain reaches them, search tells them through ``search.signals``.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from wagtail.models import PageViewRestriction
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from disclosure.models import ReportPage
 from portal.models import Cycle, Department, Goal, Indicator, Measurement, MeasurementCorrection
 from portal.signals import cycle_recomputed
-from search import synonyms
+from search import signals, synonyms
 from search.indexing import queue
 from search.models import SearchSynonym
-from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
 
 DEPARTMENT_FIELDS = ("name", "short_name", "name_en", "slug", "description", "active")
+# A department's names: every document of the department shows them.
+NAMES = ("name", "short_name", "name_en")
 
 
 def _goals_and_below(**goal_lookup) -> None:
@@ -64,12 +64,12 @@ def indicator_saved(sender, instance, created=False, **kwargs):
     queue("indicator", [instance.pk])
     if not created:  # monthly results carry the indicator's name, unit and target
         queue("result", instance.measurements.values_list("pk", flat=True))
-        _all_reports()  # a report's chart may name it
+        signals.published_data_changed.send(sender=Indicator, instance=instance)
 
 
 def indicator_deleted(sender, instance, **kwargs):
     queue("indicator", [instance.pk])
-    _all_reports()
+    signals.published_data_changed.send(sender=Indicator, instance=instance)
 
 
 def measurement_changed(sender, instance, **kwargs):
@@ -93,7 +93,7 @@ def cycle_saved(sender, instance, created, **kwargs):
     if old is None or old["published"] != instance.published or old["year"] != instance.year:
         # Publishing adds the whole year, unpublishing removes it (its documents build as none).
         _cycle_contents([instance.pk])
-        _all_reports()
+        signals.published_data_changed.send(sender=Cycle, instance=instance)
 
 
 def cycle_recomputed_handler(sender, cycle, **kwargs):
@@ -114,98 +114,15 @@ def department_saved(sender, instance, created, **kwargs):
     old = getattr(instance, "_search_before", None)
     if old is None:
         return
-    if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en", "active")):
-        # Surveys and cases name their department and are public only while it is active.
-        _survey_and_below(instance.surveys.values_list("pk", flat=True))
-        queue("case", instance.rectification_cases.values_list("pk", flat=True))
-    if any(old[f] != getattr(instance, f) for f in ("name", "short_name", "name_en")):
+    changed = frozenset(f for f in (*NAMES, "active") if old[f] != getattr(instance, f))
+    if changed:
+        # Content apps' documents name their department too, and may be public only while it
+        # is active (surveys and cases).
+        signals.department_changed.send(sender=Department, instance=instance, changed=changed)
+    if changed & set(NAMES):
         # Every document names its department: a rename reaches all of them.
         _goals_and_below(owner=instance)
         queue("goal", instance.co_goals.values_list("pk", flat=True))
-        queue("report", instance.reports.values_list("pk", flat=True))
-
-
-def _reports_at_or_below(page) -> None:
-    """Reports at or under ``page``: a view restriction, a move or a new slug there changes
-    whether and where they can be read."""
-    if page is None or not page.pk:
-        return
-    queue(
-        "report",
-        ReportPage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True),
-    )
-
-
-def report_changed(sender, instance, **kwargs):
-    # Saving covers publishing, unpublishing and draft edits (a draft never changes the live
-    # row, so re-reading it re-indexes the published text); deleting removes it.
-    queue("report", [instance.pk])
-
-
-def page_published_or_unpublished(sender, instance, **kwargs):
-    if isinstance(instance, ReportPage):
-        queue("report", [instance.pk])
-
-
-def page_tree_changed(sender, instance, **kwargs):
-    _reports_at_or_below(instance)
-
-
-def restriction_changed(sender, instance, **kwargs):
-    _reports_at_or_below(getattr(instance, "page", None))
-
-
-def _survey_and_below(survey_ids) -> None:
-    """A survey's document, its monthly results' and its cases' (they name its service)."""
-    survey_ids = list(survey_ids)
-    queue("survey", survey_ids)
-    queue(
-        "survey_result",
-        SurveyResult.objects.filter(survey_id__in=survey_ids).values_list("pk", flat=True),
-    )
-    queue(
-        "case",
-        RectificationCase.objects.filter(survey_id__in=survey_ids).values_list("pk", flat=True),
-    )
-
-
-def survey_changed(sender, instance, **kwargs):
-    _survey_and_below([instance.pk])
-
-
-def survey_before_delete(sender, instance, **kwargs):
-    # Its results go with it and its cases lose the link (SET_NULL sends no signal): read
-    # them now, while they still point at it.
-    _survey_and_below([instance.pk])
-
-
-def question_changed(sender, instance, **kwargs):
-    queue("survey", [instance.survey_id])
-
-
-def survey_result_before_save(sender, instance, **kwargs):
-    # An editor may move a month to another survey: both surveys' latest month changes.
-    instance._search_survey_before = (
-        SurveyResult.objects.filter(pk=instance.pk).values_list("survey_id", flat=True).first()
-        if instance.pk
-        else None
-    )
-
-
-def survey_result_changed(sender, instance, **kwargs):
-    # The survey's document shows its latest month.
-    queue("survey", [instance.survey_id, getattr(instance, "_search_survey_before", None)])
-    queue("survey_result", [instance.pk])
-
-
-def case_changed(sender, instance, **kwargs):
-    queue("case", [instance.pk])
-
-
-def _all_reports() -> None:
-    """Reports chart indicators by code and index their names only while published; there
-    are few reports, so a change to what is published re-reads all of them."""
-    queue("report", ReportPage.objects.values_list("pk", flat=True))
 
 
 def department_deleted(sender, instance, **kwargs):
@@ -240,31 +157,6 @@ def connect() -> None:
     pre_save.connect(department_before_save, sender=Department, dispatch_uid=f"{uid}-dept-pre")
     post_save.connect(department_saved, sender=Department, dispatch_uid=f"{uid}-dept-save")
     post_delete.connect(department_deleted, sender=Department, dispatch_uid=f"{uid}-dept-delete")
-    post_save.connect(report_changed, sender=ReportPage, dispatch_uid=f"{uid}-report-save")
-    post_delete.connect(report_changed, sender=ReportPage, dispatch_uid=f"{uid}-report-delete")
-    page_published.connect(page_published_or_unpublished, dispatch_uid=f"{uid}-page-published")
-    page_unpublished.connect(page_published_or_unpublished, dispatch_uid=f"{uid}-page-unpublished")
-    page_slug_changed.connect(page_tree_changed, dispatch_uid=f"{uid}-page-slug")
-    post_page_move.connect(page_tree_changed, dispatch_uid=f"{uid}-page-move")
-    post_save.connect(
-        restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}-restriction-save"
-    )
-    post_delete.connect(
-        restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}-restriction-delete"
-    )
-    pre_delete.connect(survey_before_delete, sender=Survey, dispatch_uid=f"{uid}-survey-pre-del")
-    pre_save.connect(
-        survey_result_before_save, sender=SurveyResult, dispatch_uid=f"{uid}-survey-result-pre"
-    )
-    for model, handler in (
-        (Survey, survey_changed),
-        (SurveyQuestion, question_changed),
-        (SurveyResult, survey_result_changed),
-        (RectificationCase, case_changed),
-    ):
-        name = model._meta.model_name
-        post_save.connect(handler, sender=model, dispatch_uid=f"{uid}-{name}-save")
-        post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-{name}-delete")
     post_save.connect(synonyms_changed, sender=SearchSynonym, dispatch_uid=f"{uid}-synonym-save")
     post_delete.connect(
         synonyms_changed, sender=SearchSynonym, dispatch_uid=f"{uid}-synonym-delete"

@@ -12,3 +12,7 @@ class SurveysConfig(AppConfig):
         from . import signal_handlers
 
         signal_handlers.register_signal_handlers()
+
+        from surveys import search  # surveys, their months and cases in the site search
+
+        search.register()

@@ -11,7 +11,7 @@ from portal import actions
 from portal.evaluation import recompute_cycle
 from portal.factories import GoalFactory
 from portal.models import Goal, Indicator, Measurement
-from search import documents, indexing
+from search import documents, domain_documents, indexing
 from search.backends.base import SearchDocument, SearchQuery
 from search.backends.embedded import EmbeddedBackend
 from search.models import PendingIndexUpdate
@@ -63,7 +63,7 @@ def test_a_monthly_result_says_value_unit_period_and_correction(city):
     actions.record_measurement(
         measurement.indicator, measurement.period, Decimal("90.50"), reason="数据更正"
     )
-    result = by_id(documents.result_documents([measurement.pk]))[f"result:{measurement.pk}"]
+    result = by_id(domain_documents.result_documents([measurement.pk]))[f"result:{measurement.pk}"]
     assert result.title == "刑事案件破案率"
     assert result.period == "2025-02" and result.date == datetime.date(2025, 2, 1)
     assert result.extra["value"] == "90.5" and result.extra["unit"] == "%"
@@ -72,27 +72,28 @@ def test_a_monthly_result_says_value_unit_period_and_correction(city):
 
 
 def test_other_apps_register_their_own_documents(city):
-    store = {"1": "年度绩效报告", "2": "草稿"}
+    # A kind of its own: registering "report" again would replace the disclosure app's source.
+    store = {"1": "防汛工作通知", "2": "草稿"}
 
-    def reports(pks=None):
+    def notices(pks=None):
         for pk in pks if pks is not None else ["1"]:
-            if pk == "1":  # only report 1 is published
+            if pk == "1":  # only notice 1 is published
                 yield SearchDocument(
-                    id=f"report:{pk}",
-                    type="report",
+                    id=f"notice:{pk}",
+                    type="notice",
                     title=store[pk],
                     body="",
-                    url=f"/reports/{pk}/",
+                    url=f"/notices/{pk}/",
                 )
 
-    documents.register_source("report", reports, label="Report", count_fn=lambda: 1)
+    documents.register_source("notice", notices, label="Notice", count_fn=lambda: 1)
     try:
-        assert "report:1" in by_id(documents.all_documents())
-        docs, missing = documents.documents_for("report", ["1", "2"])
-        assert [d.id for d in docs] == ["report:1"] and missing == ["report:2"]
-        assert documents.type_label("report") == "Report"
+        assert "notice:1" in by_id(documents.all_documents())
+        docs, missing = documents.documents_for("notice", ["1", "2"])
+        assert [d.id for d in docs] == ["notice:1"] and missing == ["notice:2"]
+        assert documents.type_label("notice") == "Notice"
     finally:
-        documents._SOURCES.pop("report")
+        documents._SOURCES.pop("notice")
 
 
 def test_the_synonym_list_is_parsed_and_expanded(db):
