@@ -1,11 +1,14 @@
 """Keeping the index true: sync changed objects, rebuild everything, retry what failed.
 
-Signal handlers (``search/signal_handlers.py``) collect ``(type, pk)`` pairs during a
-transaction and ``sync`` them once it commits. ``sync`` builds each document again from the
-database and writes it, or removes it when the object is gone or no longer public. When the
-backend cannot be reached the pairs go to the outbox (``PendingIndexUpdate``) and
-``manage.py search_index retry`` sends them later: a save never fails because search is down,
-and nothing is lost.
+Signal handlers (search's and the content apps') collect ``(type, pk)`` pairs during a
+transaction; once it commits, the pairs are handed to the django-tasks task
+``search.tasks.index_documents``, which ``sync``s them (at once with the immediate backend of
+the tests and the demo, in ``manage.py db_worker`` in production). ``sync`` builds each
+document again from the database and writes it, or removes it when the object is gone or no
+longer public. When the backend cannot be reached the pairs go to the outbox
+(``PendingIndexUpdate``) and ``manage.py search_index retry`` sends them later: a save never
+fails because search is down, and nothing is lost. django-tasks itself retries nothing, hence
+the outbox (docs/decisions/0001-search-outbox-with-tasks.md).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from search.backends.base import SearchBackend, SearchUnavailable
 logger = logging.getLogger(__name__)
 
 SYNC_CHUNK = 1000
+# Pairs per indexing task: a bulk change (an import) becomes a few tasks of bounded size.
+TASK_CHUNK = 10_000
 
 _pending = threading.local()
 
@@ -53,13 +58,22 @@ def queue(type: str, pks: Iterable) -> None:
 
 
 def flush() -> None:
-    """Sync everything queued in this thread (runs after the commit)."""
+    """Hand everything queued in this thread to the indexing task (runs after the commit)."""
+    from search.tasks import index_documents
+
     items = _pending_set()
     if not items:
         return
-    batch = list(items)
+    batch = sorted(items)
     items.clear()
-    sync(batch)
+    for start in range(0, len(batch), TASK_CHUNK):
+        chunk = batch[start : start + TASK_CHUNK]
+        try:
+            # As JSON has it: the database backend stores the arguments as JSON.
+            index_documents.enqueue([[type, pk] for type, pk in chunk])
+        except Exception as exc:  # the task queue is the database too; keep the pairs
+            logger.exception("could not queue a search indexing task, %d update(s)", len(chunk))
+            enqueue(chunk, repr(exc))
 
 
 def sync(items: Iterable[tuple[str, str]], backend: SearchBackend | None = None) -> int:
