@@ -13,8 +13,6 @@ writes (several worker processes share the file).
 
 from __future__ import annotations
 
-import difflib
-import json
 import sqlite3
 import threading
 from collections import Counter
@@ -30,18 +28,12 @@ from search.backends.base import (
     SearchResults,
     SearchUnavailable,
 )
+from search.backends.embedded import schema
 from search.backends.embedded.query import _facet_counts, _hit, match_expression
+from search.backends.embedded.suggest import Speller
 from search.highlight import highlight_pattern
-from search.text import full_pinyin, index_text, is_cjk, normalise, query_terms, runs, search_words
 
 BATCH = 2000
-# Column weights for bm25, in the column order of the fts table: a match in the title counts
-# most, then the department, the keywords and pinyin, then the body text.
-COLUMNS = ("title", "department", "body", "keywords", "pinyin")
-WEIGHTS = (8.0, 3.0, 1.0, 2.0, 2.0)
-# Departments, goals and indicators answer a question better than one month's figure of them.
-TYPE_BOOST = {"department": 3.0, "goal": 2.0, "indicator": 2.0, "result": 1.0}
-DEFAULT_BOOST = 1.5
 # A query that matches more documents than this (one character, 局 or 市, matches nearly all of
 # them) is ranked without bm25: scoring 140,000 matches cost 0.15 s and says little. Titles that
 # hold the typed words still come first, then departments, goals and indicators, then the newest.
@@ -49,63 +41,11 @@ BM25_LIMIT = 20_000
 # SQLite's page cache per connection (KiB): facet counts read the documents table at random.
 CACHE_KIB = 32 * 1024
 
-DOC_FIELDS = (
-    "id, type, title, body, url, department_id, department, department_short, year, "
-    "dimension, status, date, period, extra, boost"
-)
-DOC_SELECT = ", ".join(f"d.{name.strip()}" for name in DOC_FIELDS.split(","))
-FACET_COLUMNS = {
-    "type": "type",
-    "department": "department_id",
-    "year": "year",
-    "dimension": "dimension",
-    "status": "status",
-}
-
 
 def default_path() -> str:
     return str(
         getattr(settings, "SEARCH_EMBEDDED_PATH", None) or settings.BASE_DIR / "search.sqlite3"
     )
-
-
-def _doc_row(doc: SearchDocument) -> tuple:
-    return (
-        doc.id,
-        doc.type,
-        doc.title,
-        doc.body or "",
-        doc.url,
-        doc.department_id,
-        doc.department or "",
-        doc.department_short or "",
-        doc.year,
-        doc.dimension or "",
-        doc.status or "",
-        doc.date.isoformat() if doc.date else None,
-        doc.period or "",
-        json.dumps(doc.extra or {}, ensure_ascii=False, default=str),
-        TYPE_BOOST.get(doc.type, DEFAULT_BOOST),
-    )
-
-
-def _fts_row(doc: SearchDocument) -> tuple:
-    return (
-        index_text(doc.title),
-        index_text(" ".join(filter(None, [doc.department, doc.department_short]))),
-        index_text(doc.body or ""),
-        index_text(doc.keywords or ""),
-        normalise(doc.pinyin or ""),
-    )
-
-
-def _vocabulary(doc: SearchDocument) -> list[str]:
-    """Words a spelling suggestion may offer: titles' words and department names."""
-    words = [doc.department, doc.department_short]
-    if len(doc.title) <= 12:
-        words.append(doc.title)
-    words.extend(w for w in search_words(doc.title) if len(w) >= 2 and is_cjk(w))
-    return [w for w in words if w]
 
 
 class EmbeddedBackend(SearchBackend):
@@ -127,7 +67,7 @@ class EmbeddedBackend(SearchBackend):
             synonyms = synonym_groups
         self._synonyms = synonyms
         self._local = threading.local()
-        self._vocab_cache: tuple | None = None
+        self._speller = Speller()
 
     # ---- connection and schema ------------------------------------------------------
 
@@ -146,7 +86,7 @@ class EmbeddedBackend(SearchBackend):
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     if self._meta(conn, "live") is None:
-                        self._create_generation(conn, 1)
+                        schema.create_generation(conn, 1)
                         self._set_meta(conn, "live", "1")
                     conn.execute("COMMIT")
                 except BaseException:
@@ -197,54 +137,7 @@ class EmbeddedBackend(SearchBackend):
     def _live(self, conn) -> int:
         return int(self._meta(conn, "live") or 1)
 
-    @staticmethod
-    def _create_generation(conn, g: int) -> None:
-        conn.execute(
-            f"""CREATE TABLE docs_{g} (
-                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
-                title TEXT NOT NULL, body TEXT NOT NULL, url TEXT NOT NULL,
-                department_id INTEGER, department TEXT NOT NULL, department_short TEXT NOT NULL,
-                year INTEGER, dimension TEXT NOT NULL, status TEXT NOT NULL, date TEXT,
-                period TEXT NOT NULL, extra TEXT NOT NULL, boost REAL NOT NULL)"""
-        )
-        conn.execute(
-            f"CREATE VIRTUAL TABLE fts_{g} USING fts5({', '.join(COLUMNS)}, "
-            "tokenize='unicode61 remove_diacritics 2', prefix='1 2')"
-        )
-        conn.execute(
-            f"CREATE TABLE vocab_{g} (term TEXT PRIMARY KEY, pinyin TEXT NOT NULL, "
-            "freq INTEGER NOT NULL) WITHOUT ROWID"
-        )
-        conn.execute(f"CREATE INDEX vocab_{g}_pinyin ON vocab_{g} (pinyin)")
-
-    @staticmethod
-    def _drop_generation(conn, g: int) -> None:
-        for table in (f"fts_{g}", f"docs_{g}", f"vocab_{g}"):
-            conn.execute(f"DROP TABLE IF EXISTS {table}")
-
-    @staticmethod
-    def _generations(conn) -> set[int]:
-        names = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'docs_%'"
-        ).fetchall()
-        return {int(n[0][5:]) for n in names if n[0][5:].isdigit()}
-
     # ---- writing ----------------------------------------------------------------------
-
-    @staticmethod
-    def _delete_ids(conn, g: int, ids: list[str]) -> None:
-        for doc_id in ids:
-            row = conn.execute(f"SELECT rowid FROM docs_{g} WHERE id = ?", (doc_id,)).fetchone()
-            if row:
-                conn.execute(f"DELETE FROM fts_{g} WHERE rowid = ?", (row[0],))
-                conn.execute(f"DELETE FROM docs_{g} WHERE rowid = ?", (row[0],))
-
-    def _add_vocabulary(self, conn, g: int, counts: Counter) -> None:
-        conn.executemany(
-            f"INSERT INTO vocab_{g} (term, pinyin, freq) VALUES (?, ?, ?) "
-            "ON CONFLICT(term) DO UPDATE SET freq = freq + excluded.freq",
-            [(term, full_pinyin(term), n) for term, n in counts.items()],
-        )
 
     def index_documents(self, documents: Iterable[SearchDocument]) -> int:
         docs = list({d.id: d for d in documents}.values())
@@ -254,19 +147,19 @@ class EmbeddedBackend(SearchBackend):
         def work(conn):
             conn.execute("BEGIN IMMEDIATE")
             g = self._live(conn)
-            self._delete_ids(conn, g, [d.id for d in docs])
+            schema.delete_ids(conn, g, [d.id for d in docs])
             vocab: Counter = Counter()
             for doc in docs:
                 cursor = conn.execute(
-                    f"INSERT INTO docs_{g} ({DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
-                    _doc_row(doc),
+                    f"INSERT INTO docs_{g} ({schema.DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
+                    schema.doc_row(doc),
                 )
                 conn.execute(
-                    f"INSERT INTO fts_{g} (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                    (cursor.lastrowid, *_fts_row(doc)),
+                    f"INSERT INTO fts_{g} (rowid, {', '.join(schema.COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (cursor.lastrowid, *schema.fts_row(doc)),
                 )
-                vocab.update(_vocabulary(doc))
-            self._add_vocabulary(conn, g, vocab)
+                vocab.update(schema.vocabulary(doc))
+            schema.add_vocabulary(conn, g, vocab)
             self._journal(conn, [d.id for d in docs])
             conn.execute("COMMIT")
             return len(docs)
@@ -280,7 +173,7 @@ class EmbeddedBackend(SearchBackend):
 
         def work(conn):
             conn.execute("BEGIN IMMEDIATE")
-            self._delete_ids(conn, self._live(conn), ids)
+            schema.delete_ids(conn, self._live(conn), ids)
             self._journal(conn, ids)
             conn.execute("COMMIT")
 
@@ -302,10 +195,10 @@ class EmbeddedBackend(SearchBackend):
         def start(conn):
             conn.execute("BEGIN IMMEDIATE")
             live = self._live(conn)
-            for g in self._generations(conn) - {live}:
-                self._drop_generation(conn, g)  # left by a rebuild that did not finish
-            new = max(self._generations(conn) | {live}) + 1
-            self._create_generation(conn, new)
+            for g in schema.generations(conn) - {live}:
+                schema.drop_generation(conn, g)  # left by a rebuild that did not finish
+            new = max(schema.generations(conn) | {live}) + 1
+            schema.create_generation(conn, new)
             self._set_meta(conn, "building", str(new))
             conn.execute("DELETE FROM touched")
             conn.execute("COMMIT")
@@ -321,13 +214,13 @@ class EmbeddedBackend(SearchBackend):
                 conn.execute("BEGIN IMMEDIATE")
                 first = written + 1
                 conn.executemany(
-                    f"INSERT INTO docs_{new} (rowid, {DOC_FIELDS}) VALUES ({', '.join('?' * 16)})",
-                    [(first + i, *_doc_row(d)) for i, d in enumerate(batch)],
+                    f"INSERT INTO docs_{new} (rowid, {schema.DOC_FIELDS}) VALUES ({', '.join('?' * 16)})",
+                    [(first + i, *schema.doc_row(d)) for i, d in enumerate(batch)],
                 )
                 conn.executemany(
-                    f"INSERT INTO fts_{new} (rowid, {', '.join(COLUMNS)}) "
+                    f"INSERT INTO fts_{new} (rowid, {', '.join(schema.COLUMNS)}) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(first + i, *_fts_row(d)) for i, d in enumerate(batch)],
+                    [(first + i, *schema.fts_row(d)) for i, d in enumerate(batch)],
                 )
                 conn.execute("COMMIT")
 
@@ -337,7 +230,7 @@ class EmbeddedBackend(SearchBackend):
                     continue
                 seen.add(doc.id)
                 batch.append(doc)
-                vocab.update(_vocabulary(doc))
+                vocab.update(schema.vocabulary(doc))
                 if len(batch) >= BATCH:
                     self._run(flush)
                     written += len(batch)
@@ -352,7 +245,7 @@ class EmbeddedBackend(SearchBackend):
 
             def finish(conn):
                 conn.execute("BEGIN IMMEDIATE")
-                self._add_vocabulary(conn, new, vocab)
+                schema.add_vocabulary(conn, new, vocab)
                 conn.execute(f"INSERT INTO fts_{new} (fts_{new}) VALUES ('optimize')")
                 conn.execute("COMMIT")
                 # The switch: copy what changed meanwhile from the live generation, then point
@@ -360,20 +253,21 @@ class EmbeddedBackend(SearchBackend):
                 conn.execute("BEGIN IMMEDIATE")
                 live = self._live(conn)
                 changed = [r[0] for r in conn.execute("SELECT id FROM touched").fetchall()]
-                self._delete_ids(conn, new, changed)
+                schema.delete_ids(conn, new, changed)
                 for doc_id in changed:
                     row = conn.execute(
-                        f"SELECT rowid, {DOC_FIELDS} FROM docs_{live} WHERE id = ?", (doc_id,)
+                        f"SELECT rowid, {schema.DOC_FIELDS} FROM docs_{live} WHERE id = ?",
+                        (doc_id,),
                     ).fetchone()
                     if row is None:
                         continue
                     cursor = conn.execute(
-                        f"INSERT INTO docs_{new} ({DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
+                        f"INSERT INTO docs_{new} ({schema.DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
                         row[1:],
                     )
                     conn.execute(
-                        f"INSERT INTO fts_{new} (rowid, {', '.join(COLUMNS)}) "
-                        f"SELECT ?, {', '.join(COLUMNS)} FROM fts_{live} WHERE rowid = ?",
+                        f"INSERT INTO fts_{new} (rowid, {', '.join(schema.COLUMNS)}) "
+                        f"SELECT ?, {', '.join(schema.COLUMNS)} FROM fts_{live} WHERE rowid = ?",
                         (cursor.lastrowid, row[0]),
                     )
                 self._set_meta(conn, "live", str(new))
@@ -381,7 +275,7 @@ class EmbeddedBackend(SearchBackend):
                 conn.execute("DELETE FROM touched")
                 conn.execute("COMMIT")
                 conn.execute("BEGIN IMMEDIATE")
-                self._drop_generation(conn, live)
+                schema.drop_generation(conn, live)
                 conn.execute("COMMIT")
 
             self._run(finish)
@@ -393,14 +287,14 @@ class EmbeddedBackend(SearchBackend):
                     if self._meta(conn, "building") == str(new):
                         self._set_meta(conn, "building", None)
                     if self._live(conn) != new:
-                        self._drop_generation(conn, new)
+                        schema.drop_generation(conn, new)
                     conn.execute("COMMIT")
 
                 self._run(abandon)
             except SearchUnavailable:
                 pass
             raise
-        self._vocab_cache = None
+        self._speller.clear()
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
@@ -450,7 +344,7 @@ class EmbeddedBackend(SearchBackend):
             source = f"fts_{g} JOIN docs_{g} d ON d.rowid = fts_{g}.rowid"
             params = [match]
             base = [f"fts_{g} MATCH ?"]
-            score = f"bm25(fts_{g}, {', '.join(map(str, WEIGHTS))}) * d.boost"
+            score = f"bm25(fts_{g}, {', '.join(map(str, schema.WEIGHTS))}) * d.boost"
         if query.year_from is not None:
             base.append("d.year >= ?")
             params.append(query.year_from)
@@ -477,7 +371,9 @@ class EmbeddedBackend(SearchBackend):
         filters, filter_params = list(base), list(params)
         for facet, values in selected.items():
             if values:
-                filters.append(f"d.{FACET_COLUMNS[facet]} IN ({', '.join('?' * len(values))})")
+                filters.append(
+                    f"d.{schema.FACET_COLUMNS[facet]} IN ({', '.join('?' * len(values))})"
+                )
                 filter_params.extend(
                     int(v) if facet in ("department", "year") else v for v in sorted(values)
                 )
@@ -504,7 +400,7 @@ class EmbeddedBackend(SearchBackend):
         rows = []
         if offset < total:
             rows = conn.execute(
-                f"SELECT {DOC_SELECT}, {score} FROM {source} WHERE {' AND '.join(filters)} "
+                f"SELECT {schema.DOC_SELECT}, {score} FROM {source} WHERE {' AND '.join(filters)} "
                 f"ORDER BY {order} LIMIT ? OFFSET ?",
                 [*filter_params, *order_params, query.per_page, offset],
             ).fetchall()
@@ -512,7 +408,7 @@ class EmbeddedBackend(SearchBackend):
         hits = [_hit(row, pattern) for row in rows]
         suggestion = ""
         if total == 0 and match:
-            suggestion = self._suggest(conn, g, query.text, groups)
+            suggestion = self._speller.suggest(conn, g, query.text, groups)
         return SearchResults(
             hits=hits,
             total=total,
@@ -521,64 +417,3 @@ class EmbeddedBackend(SearchBackend):
             per_page=query.per_page,
             suggestion=suggestion,
         )
-
-    # ---- spelling suggestions -------------------------------------------------------
-
-    def _vocabulary(self, conn, g: int):
-        size = conn.execute(f"SELECT count(*), max(freq) FROM vocab_{g}").fetchone()
-        key = (g, size)
-        if self._vocab_cache is None or self._vocab_cache[0] != key:
-            rows = conn.execute(f"SELECT term, pinyin, freq FROM vocab_{g}").fetchall()
-            by_pinyin: dict[str, tuple[str, int]] = {}
-            for term, pinyin, freq in rows:
-                best = by_pinyin.get(pinyin)
-                if best is None or freq > best[1]:
-                    by_pinyin[pinyin] = (term, freq)
-            terms = {term: freq for term, _p, freq in rows}
-            self._vocab_cache = (key, by_pinyin, terms)
-        return self._vocab_cache[1], self._vocab_cache[2]
-
-    def _has_match(self, conn, g: int, text: str, groups) -> bool:
-        match = match_expression(text, groups)
-        if not match:
-            return False
-        return (
-            conn.execute(f"SELECT 1 FROM fts_{g} WHERE fts_{g} MATCH ? LIMIT 1", [match]).fetchone()
-            is not None
-        )
-
-    def _suggest(self, conn, g: int, text: str, groups) -> str:
-        """A close alternative that has results: same pinyin (同音字), else the nearest spelling."""
-        by_pinyin, terms = self._vocabulary(conn, g)
-        if not by_pinyin:
-            return ""
-        corrected = []
-        changed = False
-        for term in query_terms(text)[:4]:
-            if self._has_match(conn, g, term, groups):
-                corrected.append(term)
-                continue
-            candidate = self._closest(term, by_pinyin, terms)
-            if candidate and candidate != term:
-                corrected.append(candidate)
-                changed = True
-            else:
-                corrected.append(term)
-        if not changed:
-            return ""
-        suggestion = " ".join(corrected)
-        return suggestion if self._has_match(conn, g, suggestion, groups) else ""
-
-    @staticmethod
-    def _closest(term: str, by_pinyin: dict, terms: dict) -> str:
-        key = full_pinyin(term)
-        if key in by_pinyin:
-            return by_pinyin[key][0]
-        close = difflib.get_close_matches(key, list(by_pinyin), n=3, cutoff=0.75)
-        if close:
-            return max((by_pinyin[c] for c in close), key=lambda tf: tf[1])[0]
-        if any(is_cjk(r) for r in runs(term)):
-            close = difflib.get_close_matches(term, list(terms), n=1, cutoff=0.6)
-            if close:
-                return close[0]
-        return ""
