@@ -1,8 +1,9 @@
 """The contract every search backend keeps: the embedded one (SQLite FTS5) and the engine one.
 
 One contract test suite (tests/search/test_contract.py) runs against both, so the search page and
-the JSON endpoint never know which backend answered. Documents are flat and built in
-``search/documents.py`` from the domain; a backend only stores, ranks, highlights and counts them.
+the JSON endpoint never know which backend answered. Documents are flat and built by
+the sources registered in ``search/documents.py`` (the domain's and the content apps'); a backend
+only stores, ranks, highlights and counts them.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class SearchDocument:
     date: datetime.date | None = None  # period or publication date, for "sort by date"
     period: str = ""  # human label of the period the document is about, e.g. "2026-03"
     keywords: str = ""  # extra matchable words: codes, synonyms of names, unit
-    pinyin: str = ""  # full pinyin and initials of title/department (filled by documents.py)
+    pinyin: str = ""  # full pinyin and initials of title/department (filled by the source)
     extra: dict = field(default_factory=dict)  # shown, not searched (value, unit, target)
 
 
