@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -20,12 +20,13 @@ from wagtail.models import Orderable
 from portal.i18n import localized_field
 from portal.links import quick_reverse
 from portal.models import Department, Indicator
-from portal.months import iso_month
 from portal.values import is_blank
+from surveys.models.services import Service
 
 SCALE_POINTS = 5
 MIN_SCORE = Decimal("1")
 MAX_SCORE = Decimal("5")
+
 
 
 def public_survey_q(prefix: str = "") -> Q:
@@ -81,6 +82,25 @@ class Survey(ClusterableModel):
         blank=True,
         help_text=_("What the survey asks about and who is invited to answer."),
     )
+    services = models.ManyToManyField(
+        Service,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("services"),
+        help_text=_("The services residents rate with this survey (one or more)."),
+    )
+    opens_on = models.DateField(
+        _("open from"),
+        null=True,
+        blank=True,
+        help_text=_("First day residents can answer; empty: open now."),
+    )
+    closes_on = models.DateField(
+        _("open until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day residents can answer; empty: no end date."),
+    )
     indicator = models.ForeignKey(
         Indicator,
         on_delete=models.SET_NULL,
@@ -127,14 +147,23 @@ class Survey(ClusterableModel):
     def get_absolute_url(self) -> str:
         return quick_reverse("surveys:survey", slug=self.slug)
 
+    def is_open(self, day) -> bool:
+        """Do residents' answers count on ``day`` (the city's local date)?"""
+        return (
+            self.active
+            and (self.opens_on is None or self.opens_on <= day)
+            and (self.closes_on is None or day <= self.closes_on)
+        )
+
 
 def default_scale_labels() -> dict[str, list]:
     """The five answers of each scale, best first, for questions that list no options."""
     return {
         SurveyQuestion.Scale.SATISFACTION: [
+            # 好差评 (GB/T 39735-2020): 非常满意 / 满意 / 基本满意 / 不满意 / 非常不满意.
             _("Very satisfied"),
             _("Satisfied"),
-            _("Neither satisfied nor dissatisfied"),
+            _("Fairly satisfied"),
             _("Dissatisfied"),
             _("Very dissatisfied"),
         ],
@@ -168,6 +197,7 @@ class SurveyQuestion(Orderable):
     class Kind(models.TextChoices):
         SCALE = "scale", _("Five-level scale")
         CHOICE = "choice", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
         TEXT = "text", _("Free text")
 
     class Scale(models.TextChoices):
@@ -225,6 +255,27 @@ class SurveyQuestion(Orderable):
     required = models.BooleanField(
         _("required"), default=False, help_text=_("Residents must answer this question.")
     )
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A short name for the question, unique in the survey, e.g. overall. Another "
+            "question's condition refers to it; answers exported in a table use it as heading."
+        ),
+    )
+    show_if_key = models.SlugField(
+        _("show only if question"),
+        max_length=60,
+        blank=True,
+        help_text=_("The key of an earlier question; empty: always shown."),
+    )
+    show_if_answers = models.JSONField(
+        _("… was answered"),
+        default=list,
+        blank=True,
+        help_text=_("One answer per line: the question is shown when any of them was chosen."),
+    )
     max_length = models.PositiveIntegerField(
         _("maximum length"),
         null=True,
@@ -280,8 +331,8 @@ class SurveyQuestion(Orderable):
             ) % {"count": len(options)}
         elif self.kind == self.Kind.TEXT and options:
             errors["options"] = _("A free-text question has no options.")
-        elif self.kind == self.Kind.CHOICE and len(options) < 2:
-            errors["options"] = _("A single-choice question needs at least two options.")
+        elif self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(options) < 2:
+            errors["options"] = _("A choice question needs at least two options.")
         if self.kind == self.Kind.SCALE and not self.scale:
             errors["scale"] = _("Choose which five-point scale this question uses.")
         elif self.kind != self.Kind.SCALE and self.scale:
@@ -290,229 +341,27 @@ class SurveyQuestion(Orderable):
             errors["max_length"] = _("Only a free-text question has a maximum length.")
         elif self.max_length == 0:
             errors["max_length"] = _("The maximum length must be at least 1 character.")
+        answers = self.show_if_answers
+        if is_blank(answers):
+            answers = self.show_if_answers = []
+        if not isinstance(answers, list) or not all(
+            isinstance(answer, str) and answer.strip() for answer in answers
+        ):
+            errors["show_if_answers"] = _("Answers are a list, each a non-empty text.")
+        elif self.show_if_key and not answers:
+            errors["show_if_answers"] = _("Name the answers that make this question appear.")
+        elif answers and not self.show_if_key:
+            errors["show_if_key"] = _("Name the earlier question these answers belong to.")
+        if self.show_if_key and self.show_if_key == self.key:
+            errors["show_if_key"] = _("A question cannot depend on itself.")
         if errors:
             raise ValidationError(errors)
-
-
-class SurveyResultQuerySet(models.QuerySet):
-    """Monthly results, with the rule for which ones are public."""
-
-    def public(self):
-        return self.filter(public_survey_q("survey__"))
-
-    def latest_by_survey(self, surveys) -> dict[int, SurveyResult]:
-        """Each of these surveys' most recent month of results, by survey id, in one query."""
-        newest = (
-            SurveyResult.objects.filter(survey=OuterRef("survey"))
-            .order_by("-period")
-            .values("period")[:1]
-        )
-        return {
-            result.survey_id: result
-            for result in self.filter(survey__in=surveys, period=Subquery(newest)).order_by()
-        }
-
-
-class SurveyResult(models.Model):
-    """The aggregated results of one survey for one month."""
-
-    survey = models.ForeignKey(
-        Survey,
-        on_delete=models.CASCADE,
-        related_name="results",
-        verbose_name=_("survey"),
-        help_text=_("The survey these results are for."),
-    )
-    period = models.DateField(
-        _("month"), help_text=_("Any day of the month; the results are stored for the month.")
-    )
-    responses = models.PositiveIntegerField(
-        _("responses"), help_text=_("How many residents answered in the month.")
-    )
-    mean_score = models.DecimalField(
-        _("mean score"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("Mean of the five-level answers, 1.00 (worst) to 5.00 (best)."),
-    )
-    satisfied_share = models.DecimalField(
-        _("satisfied share (%)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("Percentage of answers that were 满意 or 非常满意, 0 to 100."),
-    )
-    note = models.CharField(
-        _("note"), max_length=500, blank=True, help_text=_("Explanation shown publicly.")
-    )
-    source = models.CharField(
-        _("source"),
-        max_length=200,
-        blank=True,
-        help_text=_("Where the answers come from, e.g. 本站评价 or 12345 热线回访."),
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = SurveyResultQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["survey", "period"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["survey", "period"],
-                name="surveys_result_one_per_month",
-                violation_error_message=_(
-                    "This survey already has results for that month: edit them instead."
-                ),
-            )
-        ]
-        verbose_name = _("survey result")
-        verbose_name_plural = _("survey results")
-
-    def __str__(self) -> str:
-        month = iso_month(self.period) or "?"
-        return f"{self.survey} {month}"
-
-    def normalise_period(self) -> None:
-        # Results are monthly: any day of the month stands for the month, stored once.
-        if self.period:
-            self.period = self.period.replace(day=1)
-
-    def clean(self):
-        self.normalise_period()
-        errors: dict[str, str] = {}
-        if self.mean_score is not None and not MIN_SCORE <= self.mean_score <= MAX_SCORE:
-            errors["mean_score"] = _(
-                "The mean score is on the five-level scale: between 1.00 and 5.00 "
-                "(entered: %(value)s)."
-            ) % {"value": self.mean_score}
-        if self.satisfied_share is not None and not 0 <= self.satisfied_share <= 100:
-            errors["satisfied_share"] = _(
-                "The satisfied share is a percentage between 0 and 100 (entered: %(value)s)."
-            ) % {"value": self.satisfied_share}
-        if self.responses == 0:
-            # No answers, no average: an empty figure is shown as "—", never as 0.
-            if self.mean_score is not None:
-                errors.setdefault(
-                    "mean_score", _("With no responses there is no mean score: leave it empty.")
-                )
-            if self.satisfied_share is not None:
-                errors.setdefault(
-                    "satisfied_share",
-                    _("With no responses there is no satisfied share: leave it empty."),
-                )
-        elif self.responses:
-            if self.mean_score is None:
-                errors["mean_score"] = _(
-                    "Enter the mean score of the %(count)s responses (1.00 to 5.00)."
-                ) % {"count": self.responses}
-            if self.satisfied_share is None:
-                errors["satisfied_share"] = _(
-                    "Enter the satisfied share of the %(count)s responses (0 to 100)."
-                ) % {"count": self.responses}
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.normalise_period()
-        super().save(*args, **kwargs)
 
     @property
-    def department(self) -> Department:
-        return self.survey.department
+    def field_name(self) -> str:
+        """The name of this question's field in the public form."""
+        return f"q{self.pk}"
 
-
-class RectificationCaseQuerySet(models.QuerySet):
-    """Rectification cases, with the rule for which ones are public."""
-
-    def public(self):
-        return self.filter(public=True, department__active=True)
-
-
-class RectificationCase(models.Model):
-    """A rectification case (整改案例): what residents reported and what was done about it."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("In progress")
-        DONE = "done", _("Completed")
-
-    department = models.ForeignKey(
-        Department,
-        on_delete=models.PROTECT,
-        related_name="rectification_cases",
-        verbose_name=_("department"),
-        help_text=_("The department responsible for the rectification."),
-    )
-    survey = models.ForeignKey(
-        Survey,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="rectification_cases",
-        verbose_name=_("survey"),
-        help_text=_("The survey whose answers raised the problem, if any."),
-    )
-    title = models.CharField(
-        _("title"), max_length=200, help_text=_("A short statement of the case.")
-    )
-    problem = models.TextField(_("problem"), help_text=_("What residents reported."))
-    measures = models.TextField(_("measures"), help_text=_("What the department did about it."))
-    result = models.TextField(
-        _("result"), blank=True, help_text=_("What changed for residents, once known.")
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=Status.choices,
-        default=Status.OPEN,
-        help_text=_("整改中 while work goes on, 已完成 when it is done."),
-    )
-    reported_on = models.DateField(_("reported on"), help_text=_("When the problem was raised."))
-    resolved_on = models.DateField(
-        _("resolved on"),
-        null=True,
-        blank=True,
-        help_text=_("When the rectification was completed; required for a completed case."),
-    )
-    public = models.BooleanField(
-        _("public"), default=False, help_text=_("Show this case on the public site.")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = RectificationCaseQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-reported_on", "-pk"]
-        verbose_name = _("rectification case")
-        verbose_name_plural = _("rectification cases")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self):
-        errors: dict[str, str] = {}
-        if (
-            self.survey_id
-            and self.department_id
-            and self.survey.department_id != self.department_id
-        ):
-            errors["survey"] = _("Choose a survey of the same department.")
-        if self.status == self.Status.DONE and not self.resolved_on:
-            errors["resolved_on"] = _("A completed case needs the date it was resolved.")
-        elif self.status == self.Status.OPEN and self.resolved_on:
-            errors["resolved_on"] = _(
-                "A case in progress has no resolution date yet: mark it completed or clear the date."
-            )
-        if self.resolved_on and self.reported_on and self.resolved_on < self.reported_on:
-            errors["resolved_on"] = _(
-                "The resolution date cannot be before the date the problem was reported."
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def get_absolute_url(self) -> str:
-        return quick_reverse("surveys:case", pk=self.pk)
+    @property
+    def is_satisfaction_scale(self) -> bool:
+        return self.kind == self.Kind.SCALE and self.scale == self.Scale.SATISFACTION
