@@ -7,7 +7,30 @@ import factory
 from factory.django import DjangoModelFactory
 
 from portal.factories import DepartmentFactory
-from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
+from surveys.models import (
+    Answer,
+    RectificationCase,
+    Response,
+    Service,
+    Survey,
+    SurveyQuestion,
+    SurveyResult,
+)
+
+
+class ServiceFactory(DjangoModelFactory):
+    """A service window of a department."""
+
+    class Meta:
+        model = Service
+        django_get_or_create = ("slug",)
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"不动产登记窗口{n}")
+    name_en = factory.Sequence(lambda n: f"Property registration window {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    channel = Service.Channel.WINDOW
+    address = "市民中心二楼 12 号窗口"
 
 
 class SurveyFactory(DjangoModelFactory):
@@ -38,7 +61,7 @@ class SurveyQuestionFactory(DjangoModelFactory):
     text_en = "Overall, how satisfied are you with the service you received?"
     kind = SurveyQuestion.Kind.SCALE
     scale = SurveyQuestion.Scale.SATISFACTION
-    options = factory.LazyFunction(lambda: ["非常满意", "满意", "一般", "不满意", "非常不满意"])
+    options = factory.LazyFunction(lambda: ["非常满意", "满意", "基本满意", "不满意", "非常不满意"])
 
 
 class SurveyResultFactory(DjangoModelFactory):
@@ -71,3 +94,29 @@ class RectificationCaseFactory(DjangoModelFactory):
     reported_on = datetime.date(2026, 2, 3)
     resolved_on = datetime.date(2026, 3, 20)
     public = True
+
+
+class ResponseFactory(DjangoModelFactory):
+    """A resident's response (add answers with AnswerFactory)."""
+
+    class Meta:
+        model = Response
+
+    survey = factory.SubFactory(SurveyFactory)
+    submitted_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 10, 15, 10, 0, tzinfo=datetime.UTC)
+    )
+    period = factory.LazyAttribute(lambda o: o.submitted_at.date().replace(day=1))
+    day = factory.LazyAttribute(lambda o: o.submitted_at.date())
+    client_key = factory.Sequence(lambda n: f"client-{n:028d}")
+
+
+class AnswerFactory(DjangoModelFactory):
+    """One answer at a level of the survey's first question."""
+
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(SurveyQuestionFactory)
+    level = 4

@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from surveys import views
+from surveys.views import rating, results, services
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("", views.survey_index, name="index"),
-    path("cases/<int:pk>/", views.case_detail, name="case"),
-    path("<slug:slug>/", views.survey_detail, name="survey"),
+    path("", results.survey_index, name="index"),
+    path("cases/<int:pk>/", results.case_detail, name="case"),
+    # The short address in a window's QR code (fewer modules, easier to scan).
+    path("s/<slug:slug>/", services.rate_service, name="rate_service"),
+    path("services/<slug:slug>/qr.svg", services.service_qr, name="service_qr"),
+    path("services/<slug:slug>/poster/", services.service_poster, name="service_poster"),
+    path("<slug:slug>/rate/", rating.rate, name="rate"),
+    path("<slug:slug>/thanks/", rating.thanks, name="thanks"),
+    path("<slug:slug>/", results.survey_detail, name="survey"),
 ]

@@ -1,6 +1,7 @@
 """Settings shared by every environment; secrets come only from the environment."""
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "captcha",
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -151,6 +153,30 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Residents' ratings (surveys/): the captcha, the rate limit and the client identity.
+# The captcha's audio alternative (适老化) is spoken by flite (Debian's package) when installed.
+CAPTCHA_FLITE_PATH = shutil.which("flite")
+CAPTCHA_CHALLENGE_FUNCT = "surveys.captcha.digits_challenge"
+CAPTCHA_IMAGE_SIZE = (100, 50)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_TIMEOUT = 20  # minutes: elderly visitors take their time
+# Any answer "passed" is accepted: only for the benchmark and browser tests, never production.
+CAPTCHA_TEST_MODE = os.environ.get("SURVEYS_CAPTCHA_TEST_MODE", "0") == "1"
+CSRF_FAILURE_VIEW = "surveys.views.rating.csrf_failure"
+# Ratings per client (address and browser) and window in seconds, counted in the shared cache.
+SURVEYS_RATE_LIMIT = tuple(
+    int(part) for part in os.environ.get("SURVEYS_RATE_LIMIT", "10/600").split("/", 1)
+)
+# The key of the clients' keyed hash; rotate it to unlink old keys (SECRET_KEY when unset).
+SURVEYS_CLIENT_KEY_SECRET = os.environ.get("SURVEYS_CLIENT_KEY_SECRET", "")
+# Working days a department has to answer a poor rating (差评整改时限).
+SURVEYS_CASE_WORKING_DAYS = int(os.environ.get("SURVEYS_CASE_WORKING_DAYS", "5"))
+# Points per level for the 100-point satisfaction score that feeds the indicators.
+SURVEYS_SCORE_POINTS = {5: 100, 4: 80, 3: 60, 2: 40, 1: 20}
+# Behind a reverse proxy: the request header holding the visitor's address (e.g.
+# HTTP_X_REAL_IP); empty uses REMOTE_ADDR. Only a header the proxy always overwrites.
+PORTAL_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER", "")
 
 WAGTAIL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "政府绩效公开平台")
 # The public site's name on its English pages.

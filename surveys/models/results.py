@@ -194,6 +194,11 @@ class SurveyResult(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def validate_constraints(self, exclude=None):
+        # An editor's form has no service field (entered results are for the whole survey),
+        # yet the one-per-month rule depends on it: check it with the service the row has.
+        super().validate_constraints(exclude=set(exclude or ()) - {"service"})
+
     def save(self, *args, **kwargs):
         self.normalise_period()
         super().save(*args, **kwargs)
