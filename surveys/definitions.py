@@ -9,12 +9,14 @@ own scale instead of being forced onto 非常满意…非常不满意.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department
-from surveys.models import SCALE_POINTS, Survey, SurveyQuestion
+from surveys.models import SCALE_POINTS, Service, Survey, SurveyQuestion
 
 # Words in a scale's best answer (English as published, or Chinese) that name the scale.
 SCALE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -24,6 +26,7 @@ SCALE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (SurveyQuestion.Scale.CONFIDENCE, ("confident", "信心")),
 )
 CHOICE_TYPES = {"single_choice", "choice", "scale"}
+MULTIPLE_TYPES = {"multiple_choice", "multiple"}
 TEXT_TYPES = {"free_text", "text"}
 
 
@@ -65,6 +68,8 @@ def question_from_definition(question: dict) -> SurveyQuestion:
     options = [option_label(option) for option in question.get("options") or []]
     if kind_name in TEXT_TYPES:
         kind, scale = SurveyQuestion.Kind.TEXT, ""
+    elif kind_name in MULTIPLE_TYPES:
+        kind, scale = SurveyQuestion.Kind.MULTIPLE, ""
     elif kind_name in CHOICE_TYPES:
         scale = scale_of(question)
         kind = SurveyQuestion.Kind.SCALE if scale else SurveyQuestion.Kind.CHOICE
@@ -74,7 +79,11 @@ def question_from_definition(question: dict) -> SurveyQuestion:
             params={"key": question.get("key", "?"), "type": kind_name},
         )
     text = question.get("text") or ""
+    condition = question.get("show_if") or {}
     return SurveyQuestion(
+        key=str(question.get("key") or "")[:60],
+        show_if_key=str(condition.get("question") or "")[:60],
+        show_if_answers=[str(answer) for answer in condition.get("answers") or []],
         text=text,
         # The published texts are English: the English site shows them as they are.
         text_en=question.get("text_en", text),
@@ -94,7 +103,7 @@ def survey_from_definition(
     *,
     slug: str,
     title: str | None = None,
-    service: str = "",
+    services: Iterable[Service] = (),
 ) -> Survey:
     """Store a survey definition as a Survey with its questions, in the defined order.
 
@@ -107,7 +116,6 @@ def survey_from_definition(
         title=name,
         title_en=definition.get("survey", ""),
         slug=slug,
-        service=service,
         description="\n\n".join(definition.get("intro") or []),
     )
     survey.full_clean()
@@ -119,4 +127,26 @@ def survey_from_definition(
         question.survey = survey
         question.sort_order = order
         question.save()
+    survey.services.set(services)
     return survey
+
+
+def load_definitions(
+    data: dict, department: Department, *, slug_prefix: str, services: Iterable[Service] = ()
+) -> list[Survey]:
+    """Every survey of a published file (``{"surveys": [...]}`` or one definition), all or
+    none: slugs ``<prefix>-1``, ``<prefix>-2``… in the file's order."""
+    definitions = data.get("surveys") if isinstance(data, dict) and "surveys" in data else [data]
+    if not isinstance(definitions, list) or not all(isinstance(d, dict) for d in definitions):
+        raise ValidationError(_("The file holds no survey definitions."))
+    services = list(services)
+    with transaction.atomic():
+        return [
+            survey_from_definition(
+                definition,
+                department,
+                slug=slug_prefix if len(definitions) == 1 else f"{slug_prefix}-{number}",
+                services=services,
+            )
+            for number, definition in enumerate(definitions, start=1)
+        ]
