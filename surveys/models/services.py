@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import localized_field
 from portal.models import Department
 
 
@@ -79,8 +79,7 @@ class Service(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the visitor's language (the English name when there is one)."""
-        english = (get_language() or "").startswith("en")
-        return self.name_en if english and self.name_en else self.name
+        return localized_field(self, "name")
 
     def get_rating_url(self) -> str:
         """The address the window's QR code opens: the rating form, this service filled in."""
