@@ -64,11 +64,14 @@ class ScopedIndexView(ScopedQuerysetMixin, generic.IndexView):
     """Listing of the rows the user may see, with the related rows fetched in the same query."""
 
     annotations = None
+    prefetch_related = ()
 
     def get_base_queryset(self):
         queryset = self.get_scoped_queryset()
         if self.annotations:
             queryset = queryset.annotate(**self.annotations)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
 
 
@@ -167,12 +170,17 @@ class PortalModelViewSet(ModelViewSet):
     list_per_page = 50
     list_select_related: tuple[str, ...] = ()
     list_annotations: dict | None = None
+    list_prefetch_related: tuple[str, ...] = ()
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(select_related=self.list_select_related, **kwargs)
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(annotations=self.list_annotations, **kwargs)
+        return super().get_index_view_kwargs(
+            annotations=self.list_annotations,
+            prefetch_related=self.list_prefetch_related,
+            **kwargs,
+        )
 
 
 class DepartmentViewSet(PortalModelViewSet):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_forms import DepartmentScopedAdminForm
 from portal.models import Indicator
-from surveys.models import Survey
+from surveys.models import Service, Survey
 
 
 class OptionLinesWidget(forms.Textarea):
@@ -54,6 +54,23 @@ class SurveyAdminForm(DepartmentScopedAdminForm):
         field = self.fields.get("indicator")
         if field is not None:
             field.queryset = Indicator.objects.filter(goal__owner__in=departments)
+        field = self.fields.get("services")
+        if field is not None:
+            field.queryset = Service.objects.filter(department__in=departments)
+
+    def clean(self):
+        data = super().clean()
+        department = data.get("department")
+        others = [
+            s for s in data.get("services") or [] if department and s.department_id != department.pk
+        ]
+        if others:
+            self.add_error(
+                "services",
+                _("A survey covers services of its own department only (not: %(names)s).")
+                % {"names": "、".join(s.name for s in others)},
+            )
+        return data
 
 
 class SurveyQuestionAdminForm(DepartmentScopedAdminForm):

@@ -14,7 +14,15 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 
 from portal.months import month_range
-from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
+from surveys.models import (
+    Answer,
+    RectificationCase,
+    Response,
+    Service,
+    Survey,
+    SurveyQuestion,
+    SurveyResult,
+)
 from surveys.permissions import grant_group_permissions
 
 SERVICES = {
@@ -84,7 +92,15 @@ CASES = (
 
 
 def flush() -> None:
-    for model in (SurveyResult, SurveyQuestion, RectificationCase, Survey):
+    for model in (
+        Answer,
+        Response,
+        SurveyResult,
+        SurveyQuestion,
+        RectificationCase,
+        Survey,
+        Service,
+    ):
         model.objects.all().delete()
 
 
@@ -114,10 +130,18 @@ def build(ctx) -> None:
             title=f"{service}满意度调查",
             title_en=f"{dept.name_en or dept.slug} service satisfaction survey",
             slug=f"{dept.slug}-manyidu",
-            service=service,
             description=f"办事群众在{service}办结后扫码评价，五级评分，意见建议可选填。",
             indicator_id=satisfaction.get(dept.pk),
             results_public=order % 10 != 7,  # a few departments keep their results internal
+        )
+        survey.services.add(
+            Service.objects.create(
+                department=dept,
+                name=service,
+                slug=f"{dept.slug}-chuangkou",
+                channel=Service.Channel.WINDOW,
+                address=f"市民中心 {order + 1} 号窗口",
+            )
         )
         surveys += 1
         for sort, (text, text_en, kind, scale) in enumerate(QUESTIONS):

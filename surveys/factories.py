@@ -44,9 +44,23 @@ class SurveyFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"政务服务窗口满意度调查{n}")
     title_en = factory.Sequence(lambda n: f"Service window satisfaction survey {n}")
     slug = factory.Sequence(lambda n: f"survey-{n}")
-    service = "不动产登记窗口"
     description = "办事群众在窗口办结业务后扫码评价。"
     results_public = True
+
+    @factory.post_generation
+    def services(self, create, extracted, **kwargs):
+        """``SurveyFactory(services=["不动产登记窗口"])``: services of the survey's department,
+        given by name (made if missing) or as Service rows."""
+        if not create or not extracted:
+            return
+        for item in extracted:
+            if isinstance(item, str):
+                item, _created = Service.objects.get_or_create(
+                    department=self.department,
+                    name=item,
+                    defaults={"slug": f"{self.slug}-{Service.objects.count() + 1}"},
+                )
+            self.services.add(item)
 
 
 class SurveyQuestionFactory(DjangoModelFactory):

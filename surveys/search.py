@@ -55,6 +55,11 @@ def _result_extra(result) -> dict:
     }
 
 
+def _service_text(survey) -> str:
+    """The services' Chinese names (the index is in the city's language)."""
+    return " ".join(service.name for service in survey.services.all())
+
+
 def survey_documents(pks=None) -> Iterator[SearchDocument]:
     """Surveys whose results are public: the service, the questions and the latest month's
     result (satisfied share and responses); the year is that month's. Each month's result is
@@ -64,6 +69,7 @@ def survey_documents(pks=None) -> Iterator[SearchDocument]:
         .select_related("department")
         .prefetch_related(
             Prefetch("questions", queryset=SurveyQuestion.objects.order_by("sort_order", "pk")),
+            "services",
         )
     )
     if pks is not None:
@@ -74,17 +80,18 @@ def survey_documents(pks=None) -> Iterator[SearchDocument]:
         dept = survey.department
         last = latest.get(survey.pk)
         questions = [q.text for q in survey.questions.all()]
+        services = _service_text(survey)
         summary = _result_summary(last) if last else ""
         yield SearchDocument(
             id=document_id("survey", survey.pk),
             type="survey",
             title=survey.title,
-            body="\n".join(filter(None, [survey.service, survey.description, summary, *questions])),
+            body="\n".join(filter(None, [services, survey.description, summary, *questions])),
             url=survey.get_absolute_url(),
             year=last.period.year if last else None,
             date=last.period if last else None,
             period=last.period.strftime("%Y-%m") if last else "",
-            keywords=" ".join(filter(None, [survey.service, survey.title_en, "满意度调查"])),
+            keywords=" ".join(filter(None, [services, survey.title_en, "满意度调查"])),
             pinyin=pinyin_text(survey.title, dept.name, dept.short_name),
             extra={
                 **_result_extra(last),
@@ -97,7 +104,12 @@ def survey_documents(pks=None) -> Iterator[SearchDocument]:
 
 def survey_result_documents(pks=None) -> Iterator[SearchDocument]:
     """One document per month of a public survey's results, so every past year is found."""
-    qs = SurveyResult.objects.public().select_related("survey", "survey__department")
+    qs = (
+        SurveyResult.objects.public()
+        .whole_survey()
+        .select_related("survey", "survey__department")
+        .prefetch_related("survey__services")
+    )
     if pks is not None:
         qs = qs.filter(pk__in=int_pks(pks))
     for result in qs.order_by("pk").iterator(chunk_size=CHUNK):
@@ -111,7 +123,9 @@ def survey_result_documents(pks=None) -> Iterator[SearchDocument]:
             year=result.period.year,
             date=result.period,
             period=result.period.strftime("%Y-%m"),
-            keywords=" ".join(filter(None, [survey.service, f"{result.period:%Y-%m}", "满意率"])),
+            keywords=" ".join(
+                filter(None, [_service_text(survey), f"{result.period:%Y-%m}", "满意率"])
+            ),
             pinyin=pinyin_text(survey.title, dept.name, dept.short_name),
             extra={**_result_extra(result), "department_en": dept.name_en},
             **department_fields(dept.pk, dept.name, dept.short_name),
@@ -119,7 +133,7 @@ def survey_result_documents(pks=None) -> Iterator[SearchDocument]:
 
 
 def count_survey_results() -> int:
-    return SurveyResult.objects.public().count()
+    return SurveyResult.objects.public().whole_survey().count()
 
 
 def count_surveys() -> int:
@@ -132,7 +146,11 @@ CASE_STATUS_WORDS = {"open": "整改中", "done": "已完成 整改完成"}
 
 def case_documents(pks=None) -> Iterator[SearchDocument]:
     """Public rectification cases: what residents reported, what was done, the result."""
-    qs = RectificationCase.objects.public().select_related("department", "survey")
+    qs = (
+        RectificationCase.objects.public()
+        .select_related("department", "survey")
+        .prefetch_related("survey__services")
+    )
     public_surveys = set(Survey.objects.public().values_list("pk", flat=True))
     if pks is not None:
         qs = qs.filter(pk__in=int_pks(pks))
@@ -153,7 +171,7 @@ def case_documents(pks=None) -> Iterator[SearchDocument]:
                     [
                         CASE_STATUS_WORDS.get(case.status, ""),
                         # Only a public survey's service: the case page hides a private one.
-                        case.survey.service if case.survey_id in public_surveys else "",
+                        _service_text(case.survey) if case.survey_id in public_surveys else "",
                     ],
                 )
             ),

@@ -10,6 +10,7 @@ log themselves.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -110,7 +111,8 @@ class SurveyViewSet(SurveysModelViewSet):
         [
             FieldRowPanel([FieldPanel("department"), FieldPanel("slug")]),
             FieldRowPanel([FieldPanel("title"), FieldPanel("title_en")]),
-            FieldPanel("service"),
+            FieldPanel("services", widget=forms.CheckboxSelectMultiple),
+            FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")]),
             FieldPanel("description"),
             FieldPanel("indicator"),
             FieldRowPanel([FieldPanel("results_public"), FieldPanel("active")]),
@@ -135,7 +137,7 @@ class SurveyViewSet(SurveysModelViewSet):
     list_display = [
         "title",
         "department",
-        "service",
+        Column("services", label=_("Services"), accessor="service_names"),
         BooleanColumn("results_public", label=_("Results public")),
         BooleanColumn("active", label=_("Active")),
         Column(
@@ -148,16 +150,19 @@ class SurveyViewSet(SurveysModelViewSet):
     ]
     list_annotations = {"question_count": Count("questions")}
     filterset_class = SurveyFilterSet
-    search_fields = ["title", "title_en", "service", "slug"]
+    search_fields = ["title", "title_en", "slug"]
     ordering = ["department__sort_order", "title"]
     list_select_related = ("department",)
+    list_prefetch_related = ("services",)
     inspect_view_enabled = True
     inspect_view_fields = [
         "department",
         "title",
         "title_en",
         "slug",
-        "service",
+        "services",
+        "opens_on",
+        "closes_on",
         "description",
         "indicator",
         "results_public",
@@ -206,7 +211,7 @@ class SurveyResultViewSet(SurveysModelViewSet):
         UpdatedAtColumn(),
     ]
     filterset_class = SurveyResultFilterSet
-    search_fields = ["survey__title", "survey__service", "note", "source"]
+    search_fields = ["survey__title", "note", "source"]
     ordering = ["-period", "survey__title"]
     list_select_related = ("survey__department",)
     inspect_view_enabled = True

@@ -28,7 +28,6 @@ MIN_SCORE = Decimal("1")
 MAX_SCORE = Decimal("5")
 
 
-
 def public_survey_q(prefix: str = "") -> Q:
     """The rule for a survey whose results are public, as a filter from ``prefix`` (e.g.
     ``"survey__"``): the department chose to publish them, the survey is in use and its
@@ -70,12 +69,6 @@ class Survey(ClusterableModel):
         max_length=80,
         unique=True,
         help_text=_("Used in the page address; Latin letters."),
-    )
-    service = models.CharField(
-        _("service"),
-        max_length=200,
-        blank=True,
-        help_text=_("The public service rated, e.g. 不动产登记窗口."),
     )
     description = models.TextField(
         _("description"),
@@ -146,6 +139,11 @@ class Survey(ClusterableModel):
 
     def get_absolute_url(self) -> str:
         return quick_reverse("surveys:survey", slug=self.slug)
+
+    @property
+    def service_names(self) -> str:
+        """The services rated, in the visitor's language (prefetch ``services`` for lists)."""
+        return "、".join(service.display_name for service in self.services.all())
 
     def is_open(self, day) -> bool:
         """Do residents' answers count on ``day`` (the city's local date)?"""

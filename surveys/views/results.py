@@ -25,6 +25,7 @@ def survey_index(request):
     surveys = list(
         Survey.objects.public()
         .select_related("department")
+        .prefetch_related("services")
         .order_by("department__sort_order", "department__name", "title")
     )
     latest = SurveyResult.objects.latest_by_survey(Survey.objects.public())
@@ -54,7 +55,7 @@ def survey_detail(request, slug):
         Survey.objects.public().select_related("department", "indicator__goal__cycle"),
         slug=slug,
     )
-    results = list(SurveyResult.objects.filter(survey=survey).order_by("period"))
+    results = list(SurveyResult.objects.filter(survey=survey).whole_survey().order_by("period"))
     questions = list(survey.questions.order_by("sort_order", "pk"))
     cases = list(RectificationCase.objects.public().filter(survey=survey))
     indicator = survey.indicator

@@ -159,7 +159,7 @@ def build_surveys(city: City) -> None:
         department=city.service,
         title="不动产登记窗口满意度调查",
         slug="budongchan",
-        service="不动产登记窗口",
+        services=["不动产登记窗口"],
     )
     SurveyQuestionFactory(survey=public, text="您对窗口人员的服务态度是否满意？")
     for month, share in ((1, "91.5"), (2, "92.0"), (3, "93.4")):
@@ -170,7 +170,7 @@ def build_surveys(city: City) -> None:
         department=city.police,
         title="出入境窗口内部测评",
         slug="churujing",
-        service="出入境窗口",
+        services=["出入境窗口"],
         results_public=False,
     )
     SurveyResultFactory(survey=internal, period=datetime.date(2025, 3, 1))

@@ -66,7 +66,6 @@ def survey_data(department, slug="new-survey", questions=()):
         "title": "户籍窗口满意度调查",
         "title_en": "",
         "slug": slug,
-        "service": "户籍窗口",
         "description": "",
         "indicator": "",
         "results_public": "on",

@@ -50,9 +50,7 @@ def test_bad_files_and_names_are_refused_and_nothing_is_written(tmp_path):
     with pytest.raises(CommandError, match="no department"):
         call_command("load_survey_definition", str(HMRC), "--department=nope")
     with pytest.raises(CommandError, match="No service"):
-        call_command(
-            "load_survey_definition", str(HMRC), "--department=shuiwuju", "--service=nope"
-        )
+        call_command("load_survey_definition", str(HMRC), "--department=shuiwuju", "--service=nope")
     data = json.loads(HMRC.read_text("utf-8"))
     data["surveys"][1]["questions"][0]["type"] = "slider"  # the second survey is bad
     half = tmp_path / "half.json"

@@ -56,7 +56,7 @@ def build_survey(months=3, questions=2, cases=1, **fields):
 
 
 def test_index_lists_public_surveys_with_their_latest_month_and_public_cases(client):
-    survey = build_survey(months=3, title_en="Land registry window", service="不动产登记窗口")
+    survey = build_survey(months=3, title_en="Land registry window", services=["不动产登记窗口"])
     hidden = build_survey(results_public=False, title_en="Hidden survey")
     private_case = RectificationCaseFactory(survey=survey, public=False, title="未公开的整改")
     html = html_of(client, reverse("surveys:index"))
