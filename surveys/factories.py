@@ -39,6 +39,7 @@ class SurveyFactory(DjangoModelFactory):
     class Meta:
         model = Survey
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True  # services are a many-to-many: nothing to save
 
     department = factory.SubFactory(DepartmentFactory)
     title = factory.Sequence(lambda n: f"政务服务窗口满意度调查{n}")
