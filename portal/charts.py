@@ -134,6 +134,92 @@ def score_history_spec(frame: pd.DataFrame | Mapping[str, Sequence], *, title: s
     }
 
 
+# Bar series after the first differ by fill pattern as well as colour (WCAG 1.4.1).
+BAR_COLOURS = (ACTUAL_COLOUR, "#8a5a00", "#1a7f37", "#555555", "#9b111e")
+BAR_PATTERNS = ("", "/", ".", "x", "-")
+
+
+def _error_bars(values: list, low: Sequence | None, high: Sequence | None) -> dict | None:
+    """Whiskers from ``low`` to ``high`` around each value (a 95 % interval); none where a
+    bound or the value is missing."""
+    if low is None or high is None:
+        return None
+    lows, highs = _clean(low), _clean(high)
+    above = [h - v if None not in (h, v) else None for v, h in zip(values, highs, strict=True)]
+    below = [v - lo if None not in (lo, v) else None for v, lo in zip(values, lows, strict=True)]
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": above,
+        "arrayminus": below,
+        "visible": True,
+        "color": "#1a1a1a",
+        "thickness": 1.5,
+        "width": 6,
+    }
+
+
+def bar_chart_spec(
+    categories: Sequence,
+    series: Sequence[Mapping],
+    *,
+    y_title: str = "",
+    y_range: Sequence[float] | None = None,
+    value_suffix: str = "",
+    title: str = "",
+    height: int = 300,
+) -> dict:
+    """Bars per category for one or more series, as a plotly.js spec.
+
+    Each series is a mapping with ``name`` and ``values`` (one per category; None for a gap)
+    and optionally ``low`` and ``high``, drawn as whiskers (e.g. a 95 % confidence interval).
+    Several series are grouped side by side and told apart by fill pattern as well as colour.
+    Plain dicts, like ``indicator_figure_spec``.
+    """
+    labels = [str(c) for c in categories]
+    traces = []
+    for n, item in enumerate(series):
+        values = _clean(item["values"])
+        name = str(item.get("name", ""))
+        trace = {
+            "type": "bar",
+            "x": labels,
+            "y": values,
+            "name": name,
+            "marker": {
+                "color": BAR_COLOURS[n % len(BAR_COLOURS)],
+                "pattern": {"shape": BAR_PATTERNS[n % len(BAR_PATTERNS)], "fgcolor": "#ffffff"},
+                "line": {"color": "#1a1a1a", "width": 1},
+            },
+            "hovertemplate": f"%{{x}}<br>{name}: %{{y}}{value_suffix}<extra></extra>",
+        }
+        errors = _error_bars(values, item.get("low"), item.get("high"))
+        if errors is not None:
+            trace["error_y"] = errors
+        traces.append(trace)
+    return {
+        "data": traces,
+        "layout": {
+            **({"title": {"text": title}} if title else {}),
+            "font": {"family": FONT_FAMILY, "size": 14, "color": "#1a1a1a"},
+            "margin": {"l": 56, "r": 16, "t": 40 if title or len(traces) > 1 else 16, "b": 48},
+            "height": height,
+            "barmode": "group",
+            "showlegend": len(traces) > 1,
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+            "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {
+                **({"range": list(y_range)} if y_range is not None else {}),
+                **({"title": {"text": y_title}} if y_title else {}),
+                "gridcolor": "#e5e5e5",
+                "rangemode": "tozero",
+            },
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
 def indicator_figure(series: pd.DataFrame, *, unit: str = "", title: str = "") -> go.Figure:
     """The indicator chart as a validated plotly Figure (for reports and tests)."""
     return go.Figure(indicator_figure_spec(series, unit=unit, title=title))

@@ -4,6 +4,12 @@ Pages read the snapshots that ``portal.evaluation.recompute_cycle`` stores (Indi
 Goal.status, Evaluation rows) and never compute scores per request, so each page issues a
 bounded number of queries however much data there is (DESIGN.md). The home page is a Wagtail
 page (portal.models.HomePage, its context from portal.home).
+
+Other apps add panels to the department page through the ``portal_department_panels`` hook,
+so the domain never imports them (DESIGN.md: dependencies point one way): a function
+registered with ``@hooks.register("portal_department_panels")`` takes (request, department,
+cycle) — the cycle may be None — and returns the panel's HTML as a safe string
+(``render_to_string``, ``format_html``; a plain str is escaped), or "" to show nothing. Each panel must keep its queries bounded: the page's count is asserted.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 
 from portal import charts, exports
 from portal.cache import cached_public_page
@@ -87,6 +94,11 @@ def department_detail(request, slug):
             "total": [h.total for h in history],
         }
         history_chart = charts.figure_json(charts.score_history_spec(history_columns))
+    panels = [
+        html
+        for panel in hooks.get_hooks("portal_department_panels")
+        if (html := panel(request, department, cycle))
+    ]
     return render(
         request,
         "portal/department.html",
@@ -104,6 +116,7 @@ def department_detail(request, slug):
             "history": history,
             "history_chart": history_chart,
             "download_formats": exports.FORMATS,
+            "panels": panels,
         },
     )
 

@@ -116,7 +116,9 @@ def open_case_for(
         service=response.service,
         response=response,
         title=f"{where}：{level_text}评价",
-        problem=comment or f"居民评价为“{level_text}”，未留言。",
+        # The comment itself is kept apart: it is public only once an editor has moderated
+        # it (comment_moderated), while the problem is shown as soon as the case is public.
+        problem=f"居民评价为“{level_text}”，{'并留言' if comment else '未留言'}。",
         reported_on=today,
         due_on=deadline.due,
         comment=comment,

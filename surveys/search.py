@@ -4,7 +4,9 @@ keep them true.
 What is public is read from the models' own rules (``Survey.objects.public()``,
 ``SurveyResult.objects.public()``, ``RectificationCase.objects.public()``). A survey's document
 holds the service, the questions and the latest month's result; each month's result and each
-public case is a document of its own. ``register()`` runs from the app's ``ready()``: it
+public case is a document of its own (a case's resident comment only once moderated; responses
+and answers are never indexed, nor are the results of one service: ``survey_result`` documents
+are whole surveys). ``register()`` runs from the app's ``ready()``: it
 registers the sources with search and connects the handlers, which queue the documents a change
 may alter (search writes them after the commit).
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from search import signals
@@ -29,7 +31,7 @@ from search.documents import (
 )
 from search.indexing import queue
 from search.text import pinyin_text
-from surveys.models import RectificationCase, Survey, SurveyQuestion, SurveyResult
+from surveys.models import RectificationCase, Service, Survey, SurveyQuestion, SurveyResult
 
 
 def _percent(value) -> str:
@@ -144,8 +146,17 @@ def count_surveys() -> int:
 CASE_STATUS_WORDS = {"open": "整改中", "done": "已完成 整改完成"}
 
 
+def case_public_text(case: RectificationCase) -> list[str]:
+    """What a case's page shows of the report and the answer: the problem, the resident's
+    comment only once moderated (masked when saved), the department's explanation. Nothing of
+    an unmoderated comment, nor of any response or answer, is ever indexed."""
+    comment = case.comment if case.comment_moderated else ""
+    return [case.problem, comment, case.explanation]
+
+
 def case_documents(pks=None) -> Iterator[SearchDocument]:
-    """Public rectification cases: what residents reported, what was done, the result."""
+    """Public rectification cases: what residents reported (a comment once moderated), what was
+    done, the result, the department's explanation."""
     qs = (
         RectificationCase.objects.public()
         .select_related("department", "survey")
@@ -160,7 +171,7 @@ def case_documents(pks=None) -> Iterator[SearchDocument]:
             id=document_id("case", case.pk),
             type="case",
             title=case.title,
-            body="\n".join(filter(None, [case.problem, case.measures, case.result])),
+            body="\n".join(filter(None, [*case_public_text(case), case.measures, case.result])),
             url=case.get_absolute_url(),
             year=case.reported_on.year,
             date=case.resolved_on or case.reported_on,
@@ -235,6 +246,20 @@ def case_changed(sender, instance, **kwargs):
     queue("case", [instance.pk])
 
 
+def service_changed(sender, instance, **kwargs):
+    # Survey documents and their months' and cases' keywords name the services.
+    _survey_and_below(instance.surveys.values_list("pk", flat=True))
+
+
+def survey_services_changed(sender, instance, action, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Survey):
+        _survey_and_below([instance.pk])
+    else:
+        _survey_and_below(instance.surveys.values_list("pk", flat=True))
+
+
 def department_changed(sender, instance, **kwargs):
     # Surveys and cases name their department and are public only while it is active.
     _survey_and_below(instance.surveys.values_list("pk", flat=True))
@@ -267,4 +292,11 @@ def register() -> None:
         name = model._meta.model_name
         post_save.connect(handler, sender=model, dispatch_uid=f"{uid}-{name}-save")
         post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-{name}-delete")
+    post_save.connect(service_changed, sender=Service, dispatch_uid=f"{uid}-service-save")
+    pre_delete.connect(service_changed, sender=Service, dispatch_uid=f"{uid}-service-del")
+    m2m_changed.connect(
+        survey_services_changed,
+        sender=Survey.services.through,
+        dispatch_uid=f"{uid}-survey-services",
+    )
     signals.department_changed.connect(department_changed, dispatch_uid=f"{uid}-department")

@@ -1,4 +1,5 @@
-"""Editors' admin: the 满意度调查 menu (surveys, monthly results, rectification cases)."""
+"""Editors' admin: the 满意度调查 menu (surveys, monthly results, rectification cases); the
+surveys panel of the public department page (``portal_department_panels``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ from surveys.viewsets import SurveysViewSetGroup  # noqa: E402
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets():
     return SurveysViewSetGroup()
+
+
+@hooks.register("portal_department_panels")
+def department_panel(request, department, cycle):
+    # Imported here: the panel's module loads the survey models and templates on first use.
+    from surveys.panels import department_panel as panel
+
+    return panel(request, department, cycle)
 
 
 @hooks.register("portal_demo_data")

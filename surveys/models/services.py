@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import localized_field
+from portal.links import quick_reverse
 from portal.models import Department
 
 
@@ -80,6 +81,10 @@ class Service(models.Model):
     def display_name(self) -> str:
         """The name in the visitor's language (the English name when there is one)."""
         return localized_field(self, "name")
+
+    def get_absolute_url(self) -> str:
+        """The service's public page: where it is and how residents rate it."""
+        return quick_reverse("surveys:service", slug=self.slug)
 
     def get_rating_url(self) -> str:
         """The address the window's QR code opens: the rating form, this service filled in."""

@@ -1,2 +1,2 @@
-"""Public survey pages: results and cases (results.py), the rating form (rating.py), each
-service's QR code and poster (services.py)."""
+"""Public survey pages: surveys' and services' results (results.py), rectification cases
+(cases.py), the rating form (rating.py), each service's QR code and poster (services.py)."""

@@ -7,6 +7,7 @@ import json
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from portal import charts
 from portal.exports import indicator_table
@@ -64,3 +65,24 @@ def test_history_figure_shows_one_bar_per_year():
     figure = charts.score_history_figure(frame)
     assert list(figure.data[0].x) == ["2024", "2025"]
     assert list(figure.data[0].y) == [81.5, 88.0]
+
+
+def test_bar_chart_groups_series_with_interval_whiskers_and_keeps_gaps():
+    spec = charts.bar_chart_spec(
+        ["2026-09", "2026-10"],
+        [
+            {"name": "满意率", "values": [100, 50], "low": [51.0, 21.5], "high": [100, 78.5]},
+            {"name": "得分", "values": [None, 72.5]},
+        ],
+        y_range=(0, 100),
+    )
+    figure = go.Figure(spec)  # a valid plotly figure
+    share, score = figure.data
+    assert list(share.error_y.array) == [0, 28.5] and list(share.error_y.arrayminus) == [49, 28.5]
+    assert list(score.y) == [None, 72.5] and score.error_y.array is None  # a gap, not a zero
+    # The second series differs by its fill pattern, not by colour alone (WCAG 1.4.1).
+    assert share.marker.pattern.shape != score.marker.pattern.shape
+    assert figure.layout.barmode == "group" and figure.layout.showlegend
+    assert list(figure.layout.yaxis.range) == [0, 100]
+    single = charts.bar_chart_spec(["非常满意", "满意"], [{"name": "评价数", "values": [2, 3]}])
+    assert single["layout"]["showlegend"] is False

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from wagtail import hooks
 
 from portal import evaluation
@@ -477,3 +478,22 @@ def test_home_shows_reports_and_surveys_only_when_an_app_provides_them(client):
     with hooks.register_temporarily("portal_home_panels", surveys_panel):
         html = client.get("/?fresh=1", **EN).content.decode()
     assert "Open surveys" in html and "窗口服务评价" in html
+
+
+def test_department_page_shows_the_panels_other_apps_provide(client):
+    build_city(departments=1)
+    department = Department.objects.first()
+
+    def ratings_panel(request, shown, cycle):
+        assert shown == department
+        return format_html('<section class="panel"><h2>Ratings of {}</h2></section>', shown.slug)
+
+    def nothing_to_show(request, shown, cycle):
+        return ""
+
+    with (
+        hooks.register_temporarily("portal_department_panels", ratings_panel),
+        hooks.register_temporarily("portal_department_panels", nothing_to_show),
+    ):
+        html = client.get(department.get_absolute_url() + "?fresh=1", **EN).content.decode()
+    assert f"<h2>Ratings of {department.slug}</h2>" in html
