@@ -168,16 +168,18 @@ def bar_chart_spec(
     value_suffix: str = "",
     title: str = "",
     height: int = 300,
+    counts: bool = False,
 ) -> dict:
     """Bars per category for one or more series, as a plotly.js spec.
 
     Each series is a mapping with ``name`` and ``values`` (one per category; None for a gap)
     and optionally ``low`` and ``high``, drawn as whiskers (e.g. a 95 % confidence interval).
     Several series are grouped side by side and told apart by fill pattern as well as colour.
+    ``counts``: the values are whole numbers (answers), so the axis never shows 2.5 of them.
     Plain dicts, like ``indicator_figure_spec``.
     """
     labels = [str(c) for c in categories]
-    traces = []
+    traces, largest = [], 0.0
     for n, item in enumerate(series):
         values = _clean(item["values"])
         name = str(item.get("name", ""))
@@ -188,11 +190,17 @@ def bar_chart_spec(
             "name": name,
             "marker": {
                 "color": BAR_COLOURS[n % len(BAR_COLOURS)],
-                "pattern": {"shape": BAR_PATTERNS[n % len(BAR_PATTERNS)], "fgcolor": "#ffffff"},
+                "pattern": {
+                    "shape": BAR_PATTERNS[n % len(BAR_PATTERNS)],
+                    "fillmode": "overlay",  # white lines over the series' colour
+                    "fgcolor": "#ffffff",
+                    "solidity": 0.3,
+                },
                 "line": {"color": "#1a1a1a", "width": 1},
             },
             "hovertemplate": f"%{{x}}<br>{name}: %{{y}}{value_suffix}<extra></extra>",
         }
+        largest = max([largest, *(v for v in values if v is not None)])
         errors = _error_bars(values, item.get("low"), item.get("high"))
         if errors is not None:
             trace["error_y"] = errors
@@ -213,6 +221,9 @@ def bar_chart_spec(
                 **({"title": {"text": y_title}} if y_title else {}),
                 "gridcolor": "#e5e5e5",
                 "rangemode": "tozero",
+                **({"tickformat": ",d"} if counts else {}),
+                # Few answers: a tick per answer, else plotly's ticks could repeat "1", "1".
+                **({"dtick": 1} if counts and largest <= 5 else {}),
             },
             "plot_bgcolor": "#ffffff",
             "paper_bgcolor": "rgba(0,0,0,0)",

@@ -99,7 +99,8 @@ def distribution_chart(names: list[str], distributions: list[list[dict]]) -> str
     if not series:
         return None
     labels = [row["label"] for row in next(rows for rows in distributions if rows)]
-    return charts.figure_json(charts.bar_chart_spec(labels, series, y_title=_("Responses")))
+    spec = charts.bar_chart_spec(labels, series, y_title=_("Responses"), counts=True)
+    return charts.figure_json(spec)
 
 
 # --- a survey ----------------------------------------------------------------------------------

@@ -86,3 +86,10 @@ def test_bar_chart_groups_series_with_interval_whiskers_and_keeps_gaps():
     assert list(figure.layout.yaxis.range) == [0, 100]
     single = charts.bar_chart_spec(["非常满意", "满意"], [{"name": "评价数", "values": [2, 3]}])
     assert single["layout"]["showlegend"] is False
+
+
+def test_a_chart_of_counts_has_whole_number_ticks():
+    spec = charts.bar_chart_spec(["a", "b"], [{"name": "n", "values": [2, 3]}], counts=True)
+    assert spec["layout"]["yaxis"]["dtick"] == 1 and spec["layout"]["yaxis"]["tickformat"] == ",d"
+    many = charts.bar_chart_spec(["a"], [{"name": "n", "values": [120]}], counts=True)
+    assert "dtick" not in many["layout"]["yaxis"]
