@@ -89,6 +89,33 @@ def trend_chart(results: list[SurveyResult]) -> str | None:
     return charts.figure_json(spec)
 
 
+def service_trend_chart(results: list[SurveyResult]) -> str | None:
+    """A service's satisfied share month by month with its 95 % interval, one series per
+    survey that rates it (most services are rated by one)."""
+    if not any(r.satisfied_share is not None for r in results):
+        return None
+    months = sorted({r.period for r in results})
+    by_survey: dict[int, dict] = {}
+    for r in results:
+        by_survey.setdefault(r.survey_id, {"name": r.survey.display_title, "months": {}})
+        by_survey[r.survey_id]["months"][r.period] = r
+    series = []
+    for item in by_survey.values():
+        rows = [item["months"].get(m) for m in months]
+        series.append(
+            {
+                "name": item["name"],
+                "values": [r.satisfied_share if r else None for r in rows],
+                "low": [r.satisfied_low if r else None for r in rows],
+                "high": [r.satisfied_high if r else None for r in rows],
+            }
+        )
+    spec = charts.bar_chart_spec(
+        [iso_month(m) for m in months], series, y_range=(0, 100), y_title=_("Satisfied share (%)")
+    )
+    return charts.figure_json(spec)
+
+
 def distribution_chart(names: list[str], distributions: list[list[dict]]) -> str | None:
     """Answers at each level (best first) of one month, one series per survey."""
     series = [
@@ -246,34 +273,7 @@ def service_detail(request, slug):
         )
         for r in latest
     ]
-    # One trend series per survey (most services are rated by one survey).
-    months = sorted({r.period for r in results})
-    by_survey: dict[int, dict] = {}
-    for r in results:
-        by_survey.setdefault(r.survey_id, {"survey": r.survey, "months": {}})["months"][
-            r.period
-        ] = r
-    trend = None
-    if any(r.satisfied_share is not None for r in results):
-        series = []
-        for item in by_survey.values():
-            rows = [item["months"].get(m) for m in months]
-            series.append(
-                {
-                    "name": item["survey"].display_title,
-                    "values": [r.satisfied_share if r else None for r in rows],
-                    "low": [r.satisfied_low if r else None for r in rows],
-                    "high": [r.satisfied_high if r else None for r in rows],
-                }
-            )
-        trend = charts.figure_json(
-            charts.bar_chart_spec(
-                [iso_month(m) for m in months],
-                series,
-                y_range=(0, 100),
-                y_title=_("Satisfied share (%)"),
-            )
-        )
+    surveys = list({r.survey_id: r.survey for r in results}.values())
     open_survey = open_survey_for(service)
     return render(
         request,
@@ -290,9 +290,9 @@ def service_detail(request, slug):
             "distribution_chart": distribution_chart(
                 [r.survey.display_title for r in latest], distributions
             ),
-            "trend_chart": trend,
+            "trend_chart": service_trend_chart(results),
             "rows": tables.result_records(results, with_survey=True),
-            "surveys": [item["survey"] for item in by_survey.values()],
+            "surveys": surveys,
             "labels": tables.result_labels(),
             "open_survey": open_survey,
             "as_of": max((r.updated_at for r in results), default=None),
