@@ -14,9 +14,9 @@ from portal.permissions import register_policies
 register_policies()
 
 from portal import import_views  # noqa: E402
-from portal.actions import editable_departments  # noqa: E402
 from portal.models import Indicator, Status  # noqa: E402
 from portal.months import previous_month  # noqa: E402
+from portal.permissions import editable_departments  # noqa: E402
 from portal.viewsets import PerformanceViewSetGroup  # noqa: E402
 
 DASHBOARD_LIMIT = 10

@@ -23,10 +23,11 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from portal import cache as portal_cache
-from portal.actions import can_manage_all_departments, correction_record, editable_departments
+from portal.actions import correction_record
 from portal.importing.parsing import ImportIssue, parse_measurement_file
 from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
 from portal.months import iso_month
+from portal.permissions import can_manage_all_departments, editable_departments
 from portal.signals import measurements_written
 
 IMPORT_LOG_ACTION = "portal.import_measurements"
