@@ -152,9 +152,9 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-WAGTAIL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "政府绩效公开平台")
-# The public site's name on its English pages.
-PORTAL_SITE_NAME_EN = os.environ.get("PORTAL_SITE_NAME_EN", "Government Performance Portal")
+# The admin's name (Wagtail's login and dashboard). The public site's name is the "Site identity"
+# setting (portal.models.SiteIdentity) that administrators change in the admin.
+WAGTAIL_SITE_NAME = "政府绩效公开平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
