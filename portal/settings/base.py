@@ -12,36 +12,35 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
+# Only apps something here uses. Wagtail's form pages, routable pages and oEmbed embeds are not
+# (an oEmbed fetch from a provider's server also fails on an offline government intranet), nor is
+# Django's own admin (Wagtail's admin is the editors' whole workplace).
 INSTALLED_APPS = [
     "portal",
     "disclosure",
     "surveys",
     "search",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.contrib.routable_page",
-    "wagtail.contrib.settings",
-    "wagtail.contrib.table_block",
-    "wagtail.embeds",
+    "wagtail.contrib.redirects",  # RedirectMiddleware: editors redirect moved pages' addresses
+    "wagtail.contrib.settings",  # portal.models.SiteIdentity
+    "wagtail.contrib.table_block",  # disclosure.blocks.DataTableBlock
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
+    "wagtail.documents",  # /documents/: files (PDF, CSV, XLSX) linked from pages
+    "wagtail.images",  # images in the home page's introduction
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
-    "taggit",
+    "taggit",  # tags of Wagtail's images and documents
     "django_tasks",
-    "django_tasks_db",
-    "django.contrib.admin",
+    "django_tasks_db",  # TASKS' database backend in production (manage.py db_worker)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
+    "django.contrib.humanize",  # Wagtail's admin uses its filters (intcomma, naturaltime)
 ]
 
 MIDDLEWARE = [
