@@ -8,7 +8,7 @@ offers an editor only their own departments (``ReportAdminForm``), only city adm
 manage the index page itself (``ReportIndexPermissionTester``), and the admin's page lists
 (explorer, page search, chooser, admin API, site history) leave out other departments' reports
 (``DepartmentPagePermissionPolicy``, registered for pages with Wagtail's policy registry, and the
-hooks in ``wagtail_hooks.py``).
+hooks in ``wagtail_hooks.py``; docs/decisions/0005-report-page-permission-policy.md).
 
 The models import this module (the testers, the form); this module finds the report model
 through the app registry, so the app has no import cycle.
