@@ -45,9 +45,7 @@ def _status_value(status) -> str:
 @register.simple_tag(takes_context=True)
 def site_name(context) -> str:
     """The site's name in the visitor's language (Settings → Site identity in the admin)."""
-    request = context.get("request")
-    identity = SiteIdentity.for_request(request) if request is not None else SiteIdentity()
-    return identity.name_in(get_language())
+    return SiteIdentity.current(context.get("request")).name_in(get_language())
 
 
 @register.filter
