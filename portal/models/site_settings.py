@@ -55,9 +55,3 @@ class SiteIdentity(BaseGenericSetting):
             if request is not None:
                 setattr(request, attribute, identity)
         return identity
-
-    def name_in(self, language: str | None) -> str:
-        """The name for a page in ``language``."""
-        if (language or "").startswith("en"):
-            return self.name_en or self.name
-        return self.name

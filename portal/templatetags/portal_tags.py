@@ -45,7 +45,7 @@ def _status_value(status) -> str:
 @register.simple_tag(takes_context=True)
 def site_name(context) -> str:
     """The site's name in the visitor's language (Settings → Site identity in the admin)."""
-    return SiteIdentity.current(context.get("request")).name_in(get_language())
+    return localized_field(SiteIdentity.current(context.get("request")), "name")
 
 
 @register.filter
