@@ -2,7 +2,7 @@
 #   make demo        build (once) and serve the demo city on http://127.0.0.1:8000
 #   make demo-reset  throw the demo database away and build it again
 #   make test        install what the suite needs, run checks, lint and the whole suite
-#   make lint        ruff check + ruff format --check
+#   make lint        ruff check + ruff format --check + lint-imports (the layer contract)
 #   make format      ruff format + ruff check --fix
 #   make messages    extract and compile translations (zh_Hans, en)
 #   make bench       the benchmark (bench/run.sh)
@@ -82,6 +82,7 @@ services-stop:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff format .

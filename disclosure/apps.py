@@ -11,7 +11,7 @@ class DisclosureConfig(AppConfig):
     def ready(self):
         from disclosure import permissions, signal_handlers
 
-        permissions.narrow_page_permission_policy()
+        permissions.register_page_permission_policy()
         signal_handlers.register_signal_handlers()
 
         from disclosure import search  # reports in the site search

@@ -1,7 +1,9 @@
 """StreamField blocks of a disclosure report: headings, text, data tables and indicator charts.
 
 Every block knows its own searchable text (``get_searchable_content``): the search index and
-Wagtail's admin search read a report's full text, tables and chart captions included.
+Wagtail's admin search read a report's full text, tables and chart captions included. Every block
+of the report body has a description and a preview value, which Wagtail's block picker shows
+editors (rendered by ``templates/wagtailcore/shared/block_preview.html``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,33 @@ RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
 
 
 class HeadingBlock(blocks.CharBlock):
+    """A section heading of the report."""
+
     class Meta:
         icon = "title"
         label = _("Heading")
         template = "blocks/heading.html"
         form_classname = "title"
+        description = _(
+            "A section heading, e.g. 一、总体情况. Charts after it become its subsections."
+        )
+        preview_value = "一、总体情况"
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Running text: paragraphs, subheadings, lists and links."""
+
+    def __init__(self, features=None, **kwargs):
+        super().__init__(features=features or RICH_TEXT_FEATURES, **kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Text")
+        template = "blocks/paragraph.html"
+        description = _("Paragraphs of text, with subheadings, lists and links.")
+        preview_value = (
+            "<p>全年新登记经营主体<b>1.2万户</b>，企业开办时间压缩至<b>1个工作日</b>。</p>"
+        )
 
 
 class DataTableBlock(blocks.StructBlock):
@@ -43,6 +67,17 @@ class DataTableBlock(blocks.StructBlock):
         icon = "table"
         label = _("Data table")
         template = "blocks/data_table.html"
+        description = _("A table of figures with its caption, source and note.")
+        preview_value = {
+            "caption": "表1 主要指标完成情况",
+            "table": {
+                "data": [["指标", "目标", "完成"], ["企业开办时间", "3天", "1天"]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": True,
+            },
+            "source": "市统计局",
+            "note": "",
+        }
 
     def clean(self, value):
         value = super().clean(value)
@@ -77,6 +112,14 @@ class IndicatorCodeField(forms.CharField):
 
 
 class IndicatorCodeBlock(blocks.FieldBlock):
+    """The code of an indicator of a published year (a field of ``IndicatorChartBlock``)."""
+
+    class Meta:
+        icon = "code"
+        label = _("Indicator code")
+        description = _("The code shown on the indicator's page.")
+        preview_value = "2026-GA-01-1"
+
     def __init__(self, required=True, help_text=None, **kwargs):
         self._required = required
         self._help_text = help_text
@@ -100,6 +143,31 @@ class IndicatorChartBlock(blocks.StructBlock):
         icon = "chart"  # wagtail has no chart icon; falls back gracefully
         label = _("Indicator chart")
         template = "blocks/indicator_chart.html"
+        description = _(
+            "An indicator's monthly figures against its target, as a chart and a table with "
+            "downloads, always up to date."
+        )
+        preview_value = {"indicator": "2026-GA-01-1", "caption": ""}
+
+    def get_preview_value(self):
+        """A published indicator of this site (the newest year's first), so that the preview
+        shows a real chart; the fixed example code where none is published yet."""
+        from portal.models import Indicator
+
+        code = (
+            Indicator.objects.filter(goal__cycle__published=True)
+            .order_by("-goal__cycle__year", "code")
+            .values_list("code", flat=True)
+            .first()
+        )
+        value = dict(
+            self.meta.preview_value, indicator=code or self.meta.preview_value["indicator"]
+        )
+        return self.normalize(value)
+
+    def get_preview_context(self, value, parent_context=None):
+        # The report page gives each chart its block's id (the chart's element id); so does this.
+        return {**super().get_preview_context(value, parent_context), "block_id": "preview"}
 
     def get_context(self, value, parent_context=None):
         from portal.charts import indicator_chart_context
@@ -131,8 +199,11 @@ class IndicatorChartBlock(blocks.StructBlock):
 
 
 class ReportBodyBlock(blocks.StreamBlock):
+    """A report's body. The block names are stored with every report: rename one only with a
+    data migration."""
+
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
+    paragraph = ParagraphBlock()
     table = DataTableBlock()
     indicator_chart = IndicatorChartBlock()
 

@@ -7,23 +7,29 @@ departments. City-wide reports (no department) are for city administrators. The 
 offers an editor only their own departments (``ReportAdminForm``), only city administrators
 manage the index page itself (``ReportIndexPermissionTester``), and the admin's page lists
 (explorer, page search, chooser, admin API, site history) leave out other departments' reports
-(``DepartmentPagePermissionPolicy`` and the hooks in ``wagtail_hooks.py``).
+(``DepartmentPagePermissionPolicy``, registered for pages with Wagtail's policy registry, and the
+hooks in ``wagtail_hooks.py``; docs/decisions/0005-report-page-permission-policy.md).
+
+The models import this module (the testers, the form); this module finds the report model
+through the app registry, so the app has no import cycle.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.models import PagePermissionTester
+from wagtail.models import Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import policy_registry, register_permission_policy
 
-from portal.actions import (
+from portal.permissions import (
     can_manage_all_departments,
     editable_departments,
     user_can_manage_department,
+    user_department_ids,
 )
-from portal.permissions import user_department_ids
 
 GUARDED = (
     "can_edit",
@@ -41,14 +47,17 @@ GUARDED = (
 )
 
 
+def _report_model():
+    return apps.get_model("disclosure", "ReportPage")
+
+
 def stored_department_id(page) -> int | None:
     """The department of the report as saved, whatever version of it ``page`` is (Wagtail
     hands the tester a revision's copy when reverting to it)."""
-    from disclosure.models import ReportPage
-
     if not page.pk:
         return None
-    return ReportPage.objects.filter(pk=page.pk).values_list("department_id", flat=True).first()
+    reports = _report_model().objects.filter(pk=page.pk)
+    return reports.values_list("department_id", flat=True).first()
 
 
 class ReportPermissionTester(PagePermissionTester):
@@ -131,11 +140,9 @@ class ReportAdminForm(WagtailAdminPageForm):
 def hidden_report_ids(user):
     """Reports a department editor may not see in the admin (other departments' and the
     city's), as a subquery of primary keys; None for city administrators and anonymous users."""
-    from disclosure.models import ReportPage
-
     if not user or not user.is_authenticated or can_manage_all_departments(user):
         return None
-    return ReportPage.objects.exclude(department_id__in=user_department_ids(user)).values("pk")
+    return _report_model().objects.exclude(department_id__in=user_department_ids(user)).values("pk")
 
 
 class DepartmentPagePermissionPolicy(PagePermissionPolicy):
@@ -154,16 +161,13 @@ class DepartmentPagePermissionPolicy(PagePermissionPolicy):
         return self._narrow(user, super().instances_user_has_any_permission_for(user, actions))
 
 
-def narrow_page_permission_policy() -> None:
-    """Make Wagtail's one page policy instance (imported by name all over the admin) a
-    ``DepartmentPagePermissionPolicy``. Same instance, same state; only the two lookups above
-    change. Called from the app's ``ready()``."""
-    from wagtail import permissions
-
-    policy = permissions.page_permission_policy
-    if not isinstance(policy, DepartmentPagePermissionPolicy):
-        policy.__class__ = type(
-            "DepartmentPagePermissionPolicy",
-            (DepartmentPagePermissionPolicy, type(policy)),
-            {},
-        )
+def register_page_permission_policy() -> None:
+    """Register ``DepartmentPagePermissionPolicy`` for ``Page`` with Wagtail's policy registry
+    (idempotent). Every page lookup in Wagtail's admin asks the registry
+    (``policy_registry.get_by_type(Page)``), and the registry resolves a class by its nearest
+    registered ancestor, so this one registration serves ``Page`` and every page type; Wagtail's
+    own policy stays registered for ``AbstractPage``. Called from the app's ``ready()``."""
+    if not isinstance(
+        policy_registry.get_by_type(Page, fallback=False), DepartmentPagePermissionPolicy
+    ):
+        register_permission_policy(Page, DepartmentPagePermissionPolicy())

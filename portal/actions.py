@@ -1,52 +1,19 @@
-"""Actions with side effects: recording measurements (with correction history), scoping editors."""
+"""Actions with side effects: recording measurements (with correction history)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import QuerySet
 from wagtail.log_actions import log
 
-from portal.models import Department, Indicator, Measurement, MeasurementCorrection
+from portal.models import Indicator, Measurement, MeasurementCorrection
 
 CREATED = "created"
 CORRECTED = "corrected"
 UNCHANGED = "unchanged"
 UPDATED = "updated"
-
-
-def can_manage_all_departments(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """City administrators (superusers or holders of the permission) see every department."""
-    return bool(
-        user
-        and user.is_authenticated
-        and (user.is_superuser or user.has_perm("portal.manage_all_departments"))
-    )
-
-
-def editable_departments(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Department]:
-    """The departments whose goals, indicators and measurements this user may change."""
-    if can_manage_all_departments(user):
-        return Department.objects.all()
-    if not user or not user.is_authenticated:
-        return Department.objects.none()
-    return Department.objects.filter(editor_links__user=user)
-
-
-def user_can_manage_department(user, department: Department | int | None) -> bool:
-    """May this user change what ``department`` (a department or its primary key) owns?
-    City-level things (no department) are for city administrators only."""
-    if can_manage_all_departments(user):
-        return True
-    if department is None:
-        return False
-    from portal.permissions import user_department_ids  # permissions imports this module
-
-    department_id = department if isinstance(department, int) else department.pk
-    return department_id in user_department_ids(user)
 
 
 def correction_record(

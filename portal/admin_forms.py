@@ -11,8 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from portal.actions import can_manage_all_departments, editable_departments
 from portal.models import Goal, Indicator
+from portal.permissions import can_manage_all_departments, editable_departments
 
 
 class DepartmentScopedAdminForm(WagtailAdminModelForm):

@@ -106,7 +106,8 @@ def cached_public_page(view):
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            # CSRF tokens are per visitor: never cache a page that carries one.
+            # CSRF tokens are per visitor: never cache a page that carries one (why a scan:
+            # docs/decisions/0004-page-cache-csrf-scan.md).
             if b"csrfmiddlewaretoken" not in response.content and not response.cookies:
                 cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response

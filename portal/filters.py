@@ -7,8 +7,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
-from portal.actions import editable_departments
 from portal.models import Cycle, Department, Goal, Indicator, Measurement, QualitativeReview
+from portal.permissions import editable_departments
 
 
 def _request_departments(request):

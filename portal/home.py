@@ -31,7 +31,8 @@ def _status_counts(statuses) -> list[dict]:
 
 
 def home_context(request) -> dict:
-    """The city at a glance for the chosen cycle (HomePage.get_context adds this)."""
+    """The city at a glance for the chosen cycle: HomePage.get_context adds it through the
+    ``portal_home_context`` hook (registered in portal/wagtail_hooks.py)."""
     choice = choose_cycle(request)
     cycle = choice.cycle
     context = {"cycle": cycle, "cycles": choice.cycles, "notices": choice.notices}

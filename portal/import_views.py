@@ -26,7 +26,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import LogFormatter
 
-from portal.actions import editable_departments
 from portal.forms import MeasurementImportForm
 from portal.importing import (
     COLUMN_ALIASES,
@@ -35,6 +34,7 @@ from portal.importing import (
     import_measurements,
     summary_line,
 )
+from portal.permissions import editable_departments, user_can_import
 
 URL_NAME = "portal_import_measurements"
 # Uploads wait here between the preview and the confirmation. Default storage, not a local temp
@@ -42,10 +42,6 @@ URL_NAME = "portal_import_measurements"
 UPLOAD_DIR = "portal-imports"
 UPLOAD_MAX_AGE = datetime.timedelta(hours=2)
 TOKEN_SALT = "portal.import_measurements"
-
-
-def user_can_import(user) -> bool:
-    return bool(user and user.is_authenticated and editable_departments(user).exists())
 
 
 class MeasurementImportView(WagtailAdminTemplateMixin, View):

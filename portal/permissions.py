@@ -11,11 +11,11 @@ actions (create/edit/delete) and the menu all ask the same object.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from portal.actions import can_manage_all_departments
 from portal.models import (
     Cycle,
     Department,
@@ -31,6 +31,15 @@ ALL_ACTIONS = ("add", "change", "delete", "view")
 _DEPARTMENT_CACHE = "_portal_department_ids"
 
 
+def can_manage_all_departments(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """City administrators (superusers or holders of the permission) see every department."""
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.has_perm("portal.manage_all_departments"))
+    )
+
+
 def user_department_ids(user) -> frozenset[int]:
     """Primary keys of the departments the user is linked to as an editor (one query, cached)."""
     if not user or not user.is_authenticated:
@@ -42,6 +51,31 @@ def user_department_ids(user) -> frozenset[int]:
         )
         setattr(user, _DEPARTMENT_CACHE, cached)
     return cached
+
+
+def editable_departments(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Department]:
+    """The departments whose goals, indicators and measurements this user may change."""
+    if can_manage_all_departments(user):
+        return Department.objects.all()
+    if not user or not user.is_authenticated:
+        return Department.objects.none()
+    return Department.objects.filter(editor_links__user=user)
+
+
+def user_can_manage_department(user, department: Department | int | None) -> bool:
+    """May this user change what ``department`` (a department or its primary key) owns?
+    City-level things (no department) are for city administrators only."""
+    if can_manage_all_departments(user):
+        return True
+    if department is None:
+        return False
+    department_id = department if isinstance(department, int) else department.pk
+    return department_id in user_department_ids(user)
+
+
+def user_can_import(user) -> bool:
+    """Measurement imports are for anyone who may edit some department's data."""
+    return bool(user and user.is_authenticated and editable_departments(user).exists())
 
 
 class DepartmentScopedPermissionPolicy(ModelPermissionPolicy):

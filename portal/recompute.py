@@ -1,5 +1,6 @@
 """Recomputing scores after an editor's change: which cycles a saved object feeds, and one
-recompute per affected cycle after the transaction commits (used by the admin viewsets)."""
+recompute task per affected cycle, enqueued when the transaction commits (used by the admin
+viewsets; the task is portal.tasks.recompute_cycle_task)."""
 
 from __future__ import annotations
 
@@ -28,18 +29,19 @@ def affected_cycle_ids(instance) -> set[int]:
 
 
 def schedule_recompute(cycle_ids: Iterable[int]) -> None:
-    """Recompute each affected cycle once, after the data change has committed."""
-    ids = {pk for pk in cycle_ids if pk}
+    """Recompute each affected cycle once, in the background (``portal.tasks``): the task is
+    enqueued after the data change has committed, so it never reads a rolled-back change."""
+    from portal.tasks import recompute_cycle_task
+
+    ids = sorted({pk for pk in cycle_ids if pk})
     if not ids:
         return
 
-    def _recompute():
-        from portal.evaluation import recompute_cycle
+    def _enqueue():
+        for pk in ids:
+            recompute_cycle_task.enqueue(pk)
 
-        for cycle in Cycle.objects.filter(pk__in=ids):
-            recompute_cycle(cycle)
-
-    transaction.on_commit(_recompute)
+    transaction.on_commit(_enqueue)
 
 
 class RecomputeMixin:

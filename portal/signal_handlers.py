@@ -13,6 +13,7 @@ from portal.models import (
     Measurement,
     MeasurementCorrection,
     QualitativeReview,
+    SiteIdentity,
 )
 
 DATA_MODELS = (
@@ -24,6 +25,7 @@ DATA_MODELS = (
     MeasurementCorrection,
     QualitativeReview,
     Evaluation,
+    SiteIdentity,  # the name in every page's title, header and footer
 )
 
 

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # (Indicator.status/latest_value, Goal.status) with raw writes that send no model signals.
 # Arguments: ``cycle``.
 cycle_recomputed = Signal()
+
+# Sent after a bulk write of measurements (the import), which sends no model signals: the
+# search index re-reads these monthly results. Arguments: ``measurement_ids``.
+measurements_written = Signal()

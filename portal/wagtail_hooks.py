@@ -13,10 +13,10 @@ from portal.permissions import register_policies
 
 register_policies()
 
-from portal import import_views  # noqa: E402
-from portal.actions import editable_departments  # noqa: E402
+from portal import home, import_views  # noqa: E402
 from portal.models import Indicator, Status  # noqa: E402
 from portal.months import previous_month  # noqa: E402
+from portal.permissions import editable_departments  # noqa: E402
 from portal.viewsets import PerformanceViewSetGroup  # noqa: E402
 
 DASHBOARD_LIMIT = 10
@@ -39,6 +39,9 @@ def register_import_menu_item():
 
 
 hooks.register("register_log_actions", import_views.register_import_log_actions)
+# The public home page's figures (HomePage.get_context asks this hook; portal.home reads the
+# domain's models, which the page model's module must not import: no import cycle).
+hooks.register("portal_home_context", home.home_context)
 
 
 class DepartmentWorkPanel(Component):

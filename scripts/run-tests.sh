@@ -47,6 +47,8 @@ step "manage.py check" "$BIN/python" manage.py check || exit 1
 step "makemigrations --check" "$BIN/python" manage.py makemigrations --check --dry-run
 step "ruff check" "$BIN/ruff" check .
 step "ruff format --check" "$BIN/ruff" format --check .
+# The layers of DESIGN.md and no import cycle inside an app ([tool.importlinter]).
+step "lint-imports" "$BIN/lint-imports"
 
 echo "==> pytest"
 "$BIN/pytest" -q "$@"

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.months import chinese_month_label, iso_month
 from search.backends.base import SearchDocument
 from search.documents import (
     CHUNK,
@@ -122,7 +123,7 @@ def indicator_documents(pks=None) -> Iterator[SearchDocument]:
             dimension=ind.dimension,
             status=ind.status,
             date=latest or cycle.start_date,
-            period=latest.strftime("%Y-%m") if latest else str(cycle.year),
+            period=iso_month(latest) or str(cycle.year),
             keywords=" ".join(filter(None, [ind.code, goal.code, ind.unit])),
             pinyin=pinyin_text(ind.name, owner.name, owner.short_name),
             extra={
@@ -130,7 +131,7 @@ def indicator_documents(pks=None) -> Iterator[SearchDocument]:
                 "unit": ind.unit,
                 "target": number_text(ind.target),
                 "latest_value": number_text(ind.latest_value),
-                "latest_period": latest.strftime("%Y-%m") if latest else "",
+                "latest_period": iso_month(latest),
                 "goal": goal.title,
                 "department_en": owner.name_en,
             },
@@ -186,7 +187,7 @@ def result_documents(pks=None) -> Iterator[SearchDocument]:
         period: datetime.date = row["period"]
         name, unit = row["indicator__name"], row["indicator__unit"]
         value = number_text(row["value"])
-        label = f"{period.year}年{period.month}月"
+        label = chinese_month_label(period)
         body = "；".join(filter(None, [f"{label}：{value}{unit}", row["note"], row["source"]]))
         owner_name = row["indicator__goal__owner__name"]
         owner_short = row["indicator__goal__owner__short_name"]
@@ -199,8 +200,8 @@ def result_documents(pks=None) -> Iterator[SearchDocument]:
             year=row["indicator__goal__cycle__year"],
             dimension=row["indicator__dimension"],
             date=period,
-            period=period.strftime("%Y-%m"),
-            keywords=f"{code} {period:%Y-%m} {unit}",
+            period=iso_month(period),
+            keywords=f"{code} {iso_month(period)} {unit}",
             pinyin=pinyin_text(name, owner_name, owner_short),
             extra={
                 "indicator_code": code,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from search import documents
 from search.backends import get_backend
@@ -59,8 +60,6 @@ def queue(type: str, pks: Iterable) -> None:
 
 def flush() -> None:
     """Hand everything queued in this thread to the indexing task (runs after the commit)."""
-    from search.tasks import index_documents
-
     items = _pending_set()
     if not items:
         return
@@ -74,6 +73,15 @@ def flush() -> None:
         except Exception as exc:  # the task queue is the database too; keep the pairs
             logger.exception("could not queue a search indexing task, %d update(s)", len(chunk))
             enqueue(chunk, repr(exc))
+
+
+@task()
+def index_documents(items: list[list[str]]) -> int:
+    """The indexing task: write the current documents of these ``[type, pk]`` pairs and remove
+    those that have none; returns how many were written. Never fails: what the search backend
+    could not take waits in the outbox for ``manage.py search_index retry`` (django-tasks
+    retries nothing)."""
+    return sync((type, pk) for type, pk in items)
 
 
 def sync(items: Iterable[tuple[str, str]], backend: SearchBackend | None = None) -> int:

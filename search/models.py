@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from search.text import parse_line
+
 
 class SearchSynonym(models.Model):
     """A group of words that mean the same to a searcher, e.g. 满意度,满意率."""
@@ -33,8 +35,6 @@ class SearchSynonym(models.Model):
         return self.terms
 
     def words(self) -> list[str]:
-        from search.synonyms import parse_line
-
         return parse_line(self.terms)
 
     def clean(self):

@@ -9,7 +9,7 @@ change in the domain reaches them, search tells them through ``search.signals``.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from portal.models import Cycle, Department, Goal, Indicator, Measurement, MeasurementCorrection
-from portal.signals import cycle_recomputed
+from portal.signals import cycle_recomputed, measurements_written
 from search import signals, synonyms
 from search.indexing import queue
 from search.models import SearchSynonym
@@ -102,6 +102,11 @@ def cycle_recomputed_handler(sender, cycle, **kwargs):
     queue("indicator", Indicator.objects.filter(goal__cycle=cycle).values_list("pk", flat=True))
 
 
+def measurements_written_handler(sender, measurement_ids, **kwargs):
+    # The import's bulk writes: the monthly results it created or changed.
+    queue("result", measurement_ids)
+
+
 def department_before_save(sender, instance, **kwargs):
     old = None
     if instance.pk:
@@ -154,6 +159,9 @@ def connect() -> None:
     pre_save.connect(cycle_before_save, sender=Cycle, dispatch_uid=f"{uid}-cycle-pre")
     post_save.connect(cycle_saved, sender=Cycle, dispatch_uid=f"{uid}-cycle-save")
     cycle_recomputed.connect(cycle_recomputed_handler, dispatch_uid=f"{uid}-cycle-recomputed")
+    measurements_written.connect(
+        measurements_written_handler, dispatch_uid=f"{uid}-measurements-written"
+    )
     pre_save.connect(department_before_save, sender=Department, dispatch_uid=f"{uid}-dept-pre")
     post_save.connect(department_saved, sender=Department, dispatch_uid=f"{uid}-dept-save")
     post_delete.connect(department_deleted, sender=Department, dispatch_uid=f"{uid}-dept-delete")

@@ -7,14 +7,11 @@ change made in the admin reaches every worker at once.
 
 from __future__ import annotations
 
-import re
-
 from django.core.cache import cache
 
-from search.text import normalise
+from search.text import parse_line  # the synonym list's line format, beside the text rules
 
 CACHE_KEY = "search:synonym-groups"
-SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 # Installed by a data migration; editors change or extend them in the admin.
 DEFAULT_GROUPS = (
@@ -25,17 +22,6 @@ DEFAULT_GROUPS = (
     ("好差评", "服务评价"),
     ("空气质量", "空气优良"),
 )
-
-
-def parse_line(line: str) -> list[str]:
-    """The distinct words of one line, normalised: " 满意度，满意率 " → ["满意度", "满意率"]."""
-    words: list[str] = []
-    for part in SEPARATORS.split(line or ""):
-        word = normalise(part).strip()
-        word = re.sub(r"\s+", " ", word)
-        if word and word not in words:
-            words.append(word)
-    return words
 
 
 def synonym_groups() -> list[tuple[str, ...]]:

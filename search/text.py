@@ -159,3 +159,17 @@ def full_pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(normalise(text), errors=lambda chars: list(chars))).replace(" ", "")
+
+
+SYNONYM_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def parse_line(line: str) -> list[str]:
+    """The distinct words of one synonym line, normalised: " 满意度，满意率 " → ["满意度", "满意率"]."""
+    words: list[str] = []
+    for part in SYNONYM_SEPARATORS.split(line or ""):
+        word = normalise(part).strip()
+        word = re.sub(r"\s+", " ", word)
+        if word and word not in words:
+            words.append(word)
+    return words

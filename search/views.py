@@ -14,10 +14,10 @@ import math
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.i18n import is_english, localized
 from portal.models import Department, Indicator, Status
 from search import documents
 from search.backends import get_backend
@@ -72,9 +72,9 @@ def _department_names(ids) -> dict[str, str]:
     ids = [int(i) for i in ids if str(i).isdigit()]
     if not ids:
         return {}
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     return {
-        str(pk): (name_en if english and name_en else name)
+        str(pk): localized(name, name_en, english=english)
         for pk, name, name_en in Department.objects.filter(pk__in=ids).values_list(
             "pk", "name", "name_en"
         )
@@ -152,7 +152,7 @@ def _position(order: list[str], value: str) -> int:
 def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
     """What the page and the API show for each hit; no database query per hit."""
     pattern = highlight_pattern(query.text, synonym_groups()) if query.text else None
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     rows = []
     for hit in results.hits:
         extra = hit.extra or {}

@@ -18,9 +18,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from portal.actions import editable_departments
 from portal.models import Department
 from portal.months import iso_month
+from portal.permissions import editable_departments
 from portal.viewsets import PortalModelViewSet
 from surveys.admin_forms import (
     OptionLinesWidget,

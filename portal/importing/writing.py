@@ -23,10 +23,12 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from portal import cache as portal_cache
-from portal.actions import can_manage_all_departments, correction_record, editable_departments
+from portal.actions import correction_record
 from portal.importing.parsing import ImportIssue, parse_measurement_file
 from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
 from portal.months import iso_month
+from portal.permissions import can_manage_all_departments, editable_departments
+from portal.signals import measurements_written
 
 IMPORT_LOG_ACTION = "portal.import_measurements"
 # Stored with the correction and shown publicly next to the old figure; domain content is Chinese.
@@ -336,8 +338,13 @@ def _write(plan: _Plan, result: ImportResult, *, actor, origin=None) -> None:
     _log_measurements(
         plan.to_create, plan.edit_logs, user=actor, action_id=action_id, timestamp=plan.now
     )
-    # Bulk writes send no post_save signal, so invalidate the public page cache here, once.
+    # Bulk writes send no post_save signal, so invalidate the public page cache here, once,
+    # and tell the apps that index monthly results which ones changed.
     portal_cache.bump_data_version()
+    measurements_written.send(
+        sender=Measurement,
+        measurement_ids=[m.pk for m in plan.to_create] + [m.pk for m in plan.to_update],
+    )
 
     from portal.evaluation import recompute_cycle
 

@@ -8,6 +8,7 @@ from .measurements import Measurement, MeasurementCorrection
 from .evaluations import Evaluation, QualitativeReview
 from .pages import HomePage
 from .status import Status
+from .site_settings import SiteIdentity
 
 # isort: on
 
@@ -22,6 +23,7 @@ __all__ = [
     "Measurement",
     "MeasurementCorrection",
     "QualitativeReview",
+    "SiteIdentity",
     "Status",
     "default_grade_bands",
 ]

@@ -13,6 +13,8 @@ from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from portal.months import month_range
+
 
 def default_grade_bands() -> list[dict]:
     """Grade bands used by most Chinese performance schemes (优秀/良好/合格/不合格)."""
@@ -228,12 +230,7 @@ class Cycle(models.Model):
 
     def months(self) -> list[datetime.date]:
         """First day of every month in the cycle."""
-        result = []
-        current = self.start_date.replace(day=1)
-        while current <= self.end_date:
-            result.append(current)
-            current = (current + datetime.timedelta(days=32)).replace(day=1)
-        return result
+        return list(month_range(self.start_date, self.end_date))
 
     def contains_month(self, period: datetime.date) -> bool:
         return self.start_date.replace(day=1) <= period <= self.end_date

@@ -16,6 +16,7 @@ from portal.models.bulk import BulkWriteManager
 from portal.models.cycles import Cycle
 from portal.models.departments import Department
 from portal.models.status import Status
+from portal.months import iso_month
 
 
 class QualitativeReview(models.Model):
@@ -158,4 +159,4 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluations")
 
     def __str__(self) -> str:
-        return f"{self.department} {self.cycle} {self.period:%Y-%m}: {self.total}"
+        return f"{self.department} {self.cycle} {iso_month(self.period)}: {self.total}"

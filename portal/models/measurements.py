@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from portal.models.departments import Department
 from portal.models.goals import Indicator
+from portal.months import iso_month
 
 
 class Measurement(models.Model):
@@ -62,7 +63,7 @@ class Measurement(models.Model):
         verbose_name_plural = _("measurements")
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.period:%Y-%m}: {self.value}"
+        return f"{self.indicator.code} {iso_month(self.period)}: {self.value}"
 
     @property
     def department(self) -> Department:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -47,8 +48,9 @@ class HomePage(Page):
         return cached_public_page(_serve)(request)
 
     def get_context(self, request, *args, **kwargs):
-        from portal.home import home_context  # imported here: it reads these models
-
+        # What the page shows is built by portal.home, registered in portal/wagtail_hooks.py:
+        # it reads the domain's models, so the model module does not import it (no cycle).
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_context(request))
+        for build in hooks.get_hooks("portal_home_context"):
+            context.update(build(request))
         return context

@@ -13,37 +13,36 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
+# Only apps something here uses. Wagtail's form pages, routable pages and oEmbed embeds are not
+# (an oEmbed fetch from a provider's server also fails on an offline government intranet), nor is
+# Django's own admin (Wagtail's admin is the editors' whole workplace).
 INSTALLED_APPS = [
     "portal",
     "disclosure",
     "surveys",
     "search",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.contrib.routable_page",
-    "wagtail.contrib.settings",
-    "wagtail.contrib.table_block",
-    "wagtail.embeds",
+    "wagtail.contrib.redirects",  # RedirectMiddleware: editors redirect moved pages' addresses
+    "wagtail.contrib.settings",  # portal.models.SiteIdentity
+    "wagtail.contrib.table_block",  # disclosure.blocks.DataTableBlock
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
+    "wagtail.documents",  # /documents/: files (PDF, CSV, XLSX) linked from pages
+    "wagtail.images",  # images in the home page's introduction
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
-    "taggit",
+    "taggit",  # tags of Wagtail's images and documents
     "django_tasks",
-    "captcha",
-    "django_tasks_db",
-    "django.contrib.admin",
+    "captcha",  # django-simple-captcha: the rating form (surveys/)
+    "django_tasks_db",  # TASKS' database backend in production (manage.py db_worker)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
+    "django.contrib.humanize",  # Wagtail's admin uses its filters (intcomma, naturaltime)
 ]
 
 MIDDLEWARE = [
@@ -178,9 +177,9 @@ SURVEYS_SCORE_POINTS = {5: 100, 4: 80, 3: 60, 2: 40, 1: 20}
 # HTTP_X_REAL_IP); empty uses REMOTE_ADDR. Only a header the proxy always overwrites.
 PORTAL_CLIENT_IP_HEADER = os.environ.get("PORTAL_CLIENT_IP_HEADER", "")
 
-WAGTAIL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "政府绩效公开平台")
-# The public site's name on its English pages.
-PORTAL_SITE_NAME_EN = os.environ.get("PORTAL_SITE_NAME_EN", "Government Performance Portal")
+# The admin's name (Wagtail's login and dashboard). The public site's name is the "Site identity"
+# setting (portal.models.SiteIdentity) that administrators change in the admin.
+WAGTAIL_SITE_NAME = "政府绩效公开平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -7,5 +7,6 @@ from .base import *  # noqa: F401,F403
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
-# The demo runs no worker: background tasks (search indexing, Wagtail's own) run at once.
+# The demo runs no worker: background tasks (search indexing, score recomputes, Wagtail's own)
+# run at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

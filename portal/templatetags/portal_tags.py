@@ -6,7 +6,6 @@ from decimal import Decimal
 from html import escape
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import months
 from portal.i18n import localized_field
-from portal.models import Status
+from portal.models import SiteIdentity, Status
 from portal.values import is_blank, number_or_none
 
 register = template.Library()
@@ -43,12 +42,10 @@ def _status_value(status) -> str:
     return value if value in _STATUS_VALUES else Status.NO_DATA
 
 
-@register.simple_tag
-def site_name() -> str:
-    """The site's name in the visitor's language."""
-    if (get_language() or "").startswith("en"):
-        return getattr(settings, "PORTAL_SITE_NAME_EN", "") or settings.WAGTAIL_SITE_NAME
-    return settings.WAGTAIL_SITE_NAME
+@register.simple_tag(takes_context=True)
+def site_name(context) -> str:
+    """The site's name in the visitor's language (Settings → Site identity in the admin)."""
+    return localized_field(SiteIdentity.current(context.get("request")), "name")
 
 
 @register.filter

@@ -1,6 +1,10 @@
-"""The data version that every cached public page is keyed by, and what bumps it."""
+"""The page cache: the data version every cached public page is keyed by and what bumps it, and
+the rule that no page of today exercises: a form's CSRF token is never cached."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.template import RequestContext, Template
 
 from portal import cache as portal_cache
 from portal.factories import DepartmentFactory, GoalFactory
@@ -43,3 +47,40 @@ def test_batched_bumps_bump_once_at_the_end(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         DepartmentFactory.create_batch(2)
     assert _bumps(callbacks) == 2
+
+
+# --- a page with a CSRF token (docs/decisions/0004-page-cache-csrf-scan.md) ---------------
+
+
+def visit(view, rf):
+    request = rf.get("/a-page/")
+    request.user = AnonymousUser()
+    return view(request)
+
+
+def counting_view(template: str):
+    """A cached public view rendering ``template``, counting how often it really renders."""
+    renders = []
+
+    @portal_cache.cached_public_page
+    def view(request):
+        renders.append(request)
+        return HttpResponse(Template(template).render(RequestContext(request)))
+
+    return view, renders
+
+
+def test_a_page_with_a_form_token_is_rendered_for_every_visitor(rf):
+    # A CSRF token belongs to one visitor's cookie: a cached copy would fail everyone else's
+    # POST. Django renders the token as this hidden field; the cache looks for its name.
+    view, renders = counting_view('<form method="post">{% csrf_token %}</form>')
+    first, second = visit(view, rf), visit(view, rf)
+    assert b'name="csrfmiddlewaretoken"' in first.content
+    assert b'name="csrfmiddlewaretoken"' in second.content
+    assert len(renders) == 2
+
+
+def test_a_page_without_one_is_served_from_the_cache(rf):
+    view, renders = counting_view("<p>{{ request.path }}</p>")
+    assert visit(view, rf).content == visit(view, rf).content == b"<p>/a-page/</p>"
+    assert len(renders) == 1

@@ -13,7 +13,7 @@ from django.db.models import Max
 from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
-from portal import actions
+from portal import permissions
 from portal.demo import (
     CORRECTION_REASONS,
     DEFAULT_ADMIN_PASSWORD,
@@ -192,10 +192,12 @@ def test_demo_accounts_can_log_in_with_the_right_scope(demo_city):
     editor = User.objects.get(username="editor_gonganju")
     assert editor.has_perm("wagtailadmin.access_admin")
     assert editor.has_perm("portal.change_measurement")
-    assert not actions.can_manage_all_departments(editor)
-    assert list(actions.editable_departments(editor).values_list("slug", flat=True)) == ["gonganju"]
+    assert not permissions.can_manage_all_departments(editor)
+    assert list(permissions.editable_departments(editor).values_list("slug", flat=True)) == [
+        "gonganju"
+    ]
     city_admin = User.objects.get(username="city_admin")
-    assert actions.can_manage_all_departments(city_admin)
+    assert permissions.can_manage_all_departments(city_admin)
     assert city_admin.has_perm("portal.change_department")
 
 

@@ -146,3 +146,18 @@ def test_django_tasks_runs_a_failed_task_only_once(settings, run_db_worker):
     assert RUNS == ["ran"]
     result = index_while_the_engine_is_down.get_result(result.id)
     assert result.status == TaskResultStatus.FAILED
+
+
+def test_a_bulk_import_indexes_the_monthly_results_it_wrote(
+    indexed, city, finished, django_capture_on_commit_callbacks
+):
+    from portal.importing import import_measurements
+
+    indicator = next(iter(city.indicators.values()))
+    month = indicator.goal.cycle.start_date.replace(month=11)
+    data = f"indicator_code,period,value\n{indicator.code},{month:%Y-%m},777.5\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_measurements(io.BytesIO(data), "november.csv")
+    assert result.created == 1
+    hits = indexed.search(SearchQuery(text=indicator.name, types=("result",))).hits
+    assert f"{month:%Y-%m}" in {hit.period for hit in hits}  # the import's month is found
