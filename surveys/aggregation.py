@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
+from portal import cache as portal_cache
 from portal.actions import record_measurement
 from portal.evaluation import recompute_cycle
 from portal.models import Cycle, Indicator
@@ -78,9 +79,14 @@ def _merge(parts) -> dict[int, int]:
     return total
 
 
-@transaction.atomic
 def aggregate_month(month: datetime.date, *, user=None) -> AggregationResult:
-    """Turn ``month``'s ratings into results and indicator scores (see the module doc)."""
+    """Turn ``month``'s ratings into results and indicator scores (see the module doc), in one
+    transaction; the public pages' cache is invalidated once, not once per result row."""
+    with portal_cache.batched_bumps(), transaction.atomic():
+        return _aggregate_month(month, user=user)
+
+
+def _aggregate_month(month: datetime.date, *, user=None) -> AggregationResult:
     month = month.replace(day=1)
     result = AggregationResult(month=month)
     counts = month_counts(month)
