@@ -1,4 +1,4 @@
-"""Department-scoped permission policies for surveys, results and rectification cases.
+"""Department-scoped permission policies for services, surveys, responses, results and cases.
 
 The same rule as the performance domain (portal.permissions): the group's Django permissions
 say which actions an editor may take, the DepartmentEditor link says on which rows. The
@@ -11,24 +11,34 @@ from django.contrib.auth.models import Group, Permission
 
 from portal import permissions as portal_permissions
 from portal.permissions import DepartmentScopedPermissionPolicy
-from surveys.models import RectificationCase, Survey, SurveyResult
+from surveys.models import RectificationCase, Response, Service, Survey, SurveyResult
 
+service_policy = DepartmentScopedPermissionPolicy(Service, "department")
 survey_policy = DepartmentScopedPermissionPolicy(Survey, "department")
+response_policy = DepartmentScopedPermissionPolicy(Response, "survey__department")
 survey_result_policy = DepartmentScopedPermissionPolicy(SurveyResult, "survey__department")
 rectification_case_policy = DepartmentScopedPermissionPolicy(RectificationCase, "department")
 
 POLICIES = {
+    Service: service_policy,
     Survey: survey_policy,
+    Response: response_policy,
     SurveyResult: survey_result_policy,
     RectificationCase: rectification_case_policy,
 }
 
 # What department editors may do here; like their goals and measurements, no deleting.
 # Questions are edited inside their survey, so the survey's permissions cover them.
-EDITOR_CODENAMES = tuple(
-    f"{action}_{model}"
-    for model in ("survey", "surveyresult", "rectificationcase")
-    for action in ("add", "change", "view")
+# Residents' responses are never added or edited in the admin: "change" on a response is the
+# right to invalidate it (with a reason), "view" to list, inspect and export them.
+EDITOR_CODENAMES = (
+    *(
+        f"{action}_{model}"
+        for model in ("service", "survey", "surveyresult", "rectificationcase")
+        for action in ("add", "change", "view")
+    ),
+    "change_response",
+    "view_response",
 )
 
 

@@ -18,6 +18,10 @@ class RectificationCaseQuerySet(models.QuerySet):
     def public(self):
         return self.filter(public=True, department__active=True)
 
+    def overdue(self, today):
+        """Unanswered past their due date: ``RectificationCase.is_overdue`` as a filter."""
+        return self.filter(due_on__lt=today, replied_on__isnull=True)
+
 
 class RectificationCase(models.Model):
     """A rectification case (整改案例): what residents reported and what was done about it."""
