@@ -404,12 +404,8 @@ class ResponseViewSet(SurveysModelViewSet):
     inspect_view_class = ResponseInspectView
     inspect_template_name = "surveys/admin/response_inspect.html"
     list_display = [
-        Column(
-            "submitted_at",
-            label=_("Submitted at"),
-            accessor=lambda r: timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            sort_key="submitted_at",
-        ),
+        # The title column, linking to the inspect view (shown in the city's local time).
+        "submitted_at",
         "survey",
         Column(
             "service", label=_("Service"), accessor=lambda r: r.service.name if r.service else ""

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
@@ -180,3 +181,149 @@ def refused(response) -> bool:
     if response.status_code in (403, 404):
         return True
     return response.status_code == 302 and response.url.rstrip("/").endswith("/admin")
+
+
+# ---- surveys: two departments' services, surveys, ratings and cases, for the admin -----------
+
+
+def build_survey_world() -> dict:
+    """Departments A and B, each with a service, a survey, residents' ratings, a month of
+    results and cases (one of each department overdue); an editor of A and a city
+    administrator, with the groups' survey permissions as the demo grants them."""
+    # Imported here: the portal-only tests need no surveys app module.
+    from surveys.actions import open_case_for
+    from surveys.factories import (
+        AnswerFactory,
+        RectificationCaseFactory,
+        ResponseFactory,
+        ServiceFactory,
+        SurveyFactory,
+        SurveyQuestionFactory,
+        SurveyResultFactory,
+    )
+    from surveys.models import RectificationCase, SurveyQuestion
+    from surveys.permissions import grant_group_permissions
+
+    today = timezone.localdate()
+    dept_a = DepartmentFactory(name="市政务服务中心", slug="service-centre", sort_order=1)
+    dept_b = DepartmentFactory(name="市交通局", slug="transport-bureau", sort_order=2)
+    service_a = ServiceFactory(department=dept_a, name="不动产登记窗口", slug="land-window")
+    service_b = ServiceFactory(
+        department=dept_b, name="公交服务热线", slug="bus-hotline", channel="hotline"
+    )
+    survey_a = SurveyFactory(
+        department=dept_a, title="不动产登记窗口调查", slug="land", services=[service_a]
+    )
+    survey_b = SurveyFactory(
+        department=dept_b, title="公交服务调查", slug="bus", services=[service_b]
+    )
+    overall_a = SurveyQuestionFactory(survey=survey_a, key="overall", sort_order=0)
+    reasons_a = SurveyQuestionFactory(
+        survey=survey_a,
+        key="reasons",
+        sort_order=1,
+        text="不满意的原因",
+        kind=SurveyQuestion.Kind.MULTIPLE,
+        scale="",
+        options=["排队久", "态度差", "材料多"],
+        show_if_key="overall",
+        show_if_answers=["不满意", "非常不满意"],
+    )
+    comment_a = SurveyQuestionFactory(
+        survey=survey_a, sort_order=2, text="您的建议", kind="text", scale="", options=[]
+    )
+    overall_b = SurveyQuestionFactory(survey=survey_b, key="overall", sort_order=0)
+
+    def rating(survey, service, day, answers, client):
+        response = ResponseFactory(
+            survey=survey,
+            service=service,
+            channel=service.channel,
+            client_key=client,
+            submitted_at=datetime.datetime(2026, 10, day, 2, 30, tzinfo=datetime.UTC),
+        )
+        for question, value in answers:
+            if isinstance(value, int):
+                AnswerFactory(response=response, question=question, level=value)
+            elif question.kind == SurveyQuestion.Kind.TEXT:
+                AnswerFactory(response=response, question=question, level=None, text=value)
+            else:
+                for choice in value:
+                    AnswerFactory(response=response, question=question, level=None, choice=choice)
+        return response
+
+    response_a = rating(
+        survey_a, service_a, 14, [(overall_a, 4), (comment_a, "=1+1 窗口很好")], "key-a-1"
+    )
+    poor_a = rating(
+        survey_a,
+        service_a,
+        15,
+        [(overall_a, 2), (reasons_a, ["排队久", "材料多"]), (comment_a, "电话 138****5678")],
+        "key-a-2",
+    )
+    response_b = rating(survey_b, service_b, 15, [(overall_b, 5)], "key-b-1")
+    result_a = SurveyResultFactory(survey=survey_a, source="本站评价A")
+    result_b = SurveyResultFactory(survey=survey_b, source="热线回访B")
+    case_a = RectificationCaseFactory(survey=survey_a, title="窗口排队整改")
+    case_b = RectificationCaseFactory(survey=survey_b, title="公交晚点整改")
+    # A poor rating's case, past its due date and unanswered; and one of B.
+    overdue_a = open_case_for(poor_a, 2, comment="电话 138****5678", today=today)
+    RectificationCase.objects.filter(pk=overdue_a.pk).update(
+        due_on=today - datetime.timedelta(days=3), reported_on=today - datetime.timedelta(days=10)
+    )
+    overdue_a.refresh_from_db()
+    overdue_b = RectificationCaseFactory(
+        survey=survey_b,
+        service=service_b,
+        title="公交差评待答复",
+        status=RectificationCase.Status.OPEN,
+        reported_on=today - datetime.timedelta(days=12),
+        resolved_on=None,
+        due_on=today - datetime.timedelta(days=1),
+        public=False,
+    )
+
+    access_admin = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    city_admins = Group.objects.create(name="市级管理员")
+    city_admins.permissions.add(
+        *access_admin,
+        *Permission.objects.filter(
+            content_type__app_label="portal", codename="manage_all_departments"
+        ),
+    )
+    editors = Group.objects.create(name="部门编辑")
+    editors.permissions.add(*access_admin)
+    grant_group_permissions(city_admins, editors)
+    editor = UserFactory(username="centre-editor")
+    editor.groups.add(editors)
+    DepartmentEditorFactory(user=editor, department=dept_a)
+    city_admin = UserFactory(username="city-admin")
+    city_admin.groups.add(city_admins)
+    return {
+        "today": today,
+        "dept_a": dept_a,
+        "dept_b": dept_b,
+        "service_a": service_a,
+        "service_b": service_b,
+        "survey_a": survey_a,
+        "survey_b": survey_b,
+        "overall_a": overall_a,
+        "reasons_a": reasons_a,
+        "comment_a": comment_a,
+        "response_a": response_a,
+        "poor_a": poor_a,
+        "response_b": response_b,
+        "result_a": result_a,
+        "result_b": result_b,
+        "case_a": case_a,
+        "case_b": case_b,
+        "overdue_a": overdue_a,
+        "overdue_b": overdue_b,
+        "editors": editors,
+        "city_admins": city_admins,
+        "editor": editor,
+        "city_admin": city_admin,
+    }

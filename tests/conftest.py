@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from tests.builders import build_world, ensure_default_site
+from tests.builders import build_survey_world, build_world, ensure_default_site
 
 
 def pytest_configure(config):
@@ -60,3 +60,19 @@ def world(_world_of_the_module, db) -> dict:
     another world (imports, surveys, reports) defines its own ``world`` fixture.
     """
     return copy.deepcopy(_world_of_the_module)
+
+
+@pytest.fixture(scope="module")
+def _survey_world_of_the_module(django_db_setup, django_db_blocker):
+    # As _world_of_the_module: built once per module, rolled back after its last test.
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_survey_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def survey_world(_survey_world_of_the_module, db) -> dict:
+    """Departments A and B with services, surveys, ratings, results and cases, an editor of A
+    and a city administrator (tests.builders.build_survey_world), built once per module; each
+    test gets its own copy of the objects."""
+    return copy.deepcopy(_survey_world_of_the_module)

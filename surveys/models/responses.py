@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models.services import Service
@@ -91,7 +92,8 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
 
     def __str__(self) -> str:
-        return f"{self.survey} {self.submitted_at:%Y-%m-%d %H:%M}"
+        # The city's local time, as editors read it (not the stored UTC).
+        return f"{self.survey} {timezone.localtime(self.submitted_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_valid(self) -> bool:
