@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -218,6 +220,10 @@ class ResponseInspectView(ScopedInspectView):
     def get_page_subtitle(self):
         return str(self.object)
 
+    def get_submitted_at_display_value(self):
+        # Wagtail's inspect view would print the stored UTC time.
+        return timezone.localtime(self.object.submitted_at).strftime("%Y-%m-%d %H:%M")
+
     def can_invalidate(self) -> bool:
         return self.object.is_valid and response_policy.user_has_permission_for_instance(
             self.request.user, "change", self.object
@@ -258,6 +264,19 @@ class ResponseInspectView(ScopedInspectView):
         return context
 
 
+class RectificationCaseInspectView(ScopedInspectView):
+    """A case, with a link to the rating that opened it for who may see that rating."""
+
+    def get_response_display_value(self):
+        rating = self.object.response
+        if rating is None:
+            return "—"
+        if not response_policy.user_has_permission_for_instance(self.request.user, "view", rating):
+            return str(rating)
+        link = reverse("surveys_response:inspect", args=[rating.pk])
+        return format_html('<a href="{}">{}</a>', link, rating)
+
+
 class InvalidateResponseView(WagtailAdminTemplateMixin, FormView):
     """Take a rating out of every figure, with a required reason (audit-logged through
     ``surveys.actions.invalidate_response``). Only who may change the department's responses
@@ -287,7 +306,10 @@ class InvalidateResponseView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": Response._meta.verbose_name_plural},
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(Response._meta.verbose_name_plural),
+            },
             {"url": self.inspect_url, "label": str(self.object)},
             {"url": "", "label": self.page_title},
         ]

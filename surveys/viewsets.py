@@ -39,6 +39,7 @@ from surveys.admin_forms import (
 )
 from surveys.admin_views import (
     InvalidateResponseView,
+    RectificationCaseInspectView,
     ResponseIndexView,
     ResponseInspectView,
     ServiceInspectView,
@@ -256,10 +257,12 @@ class SurveyViewSet(SurveysModelViewSet):
                     ),
                     FieldPanel("options", widget=OptionLinesWidget()),
                     FieldRowPanel([FieldPanel("max_length"), FieldPanel("indicator")]),
-                    FieldPanel("key"),
+                    # Plain inputs: Wagtail's slug input would lowercase keys on blur, and
+                    # published definitions use keys like "ableToDo".
+                    FieldPanel("key", widget=forms.TextInput),
                     FieldRowPanel(
                         [
-                            FieldPanel("show_if_key"),
+                            FieldPanel("show_if_key", widget=forms.TextInput),
                             FieldPanel(
                                 "show_if_answers", widget=OptionLinesWidget(attrs={"rows": 3})
                             ),
@@ -495,6 +498,7 @@ class RectificationCaseViewSet(SurveysModelViewSet):
     model = RectificationCase
     icon = "clipboard-list"
     menu_order = 300
+    inspect_view_class = RectificationCaseInspectView
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("department"), FieldPanel("survey"), FieldPanel("service")]),
@@ -547,6 +551,7 @@ class RectificationCaseViewSet(SurveysModelViewSet):
         "result",
         "status",
         "resolved_on",
+        "response",
         "comment",
         "comment_moderated",
         "public",

@@ -1,6 +1,7 @@
 """The editors' survey screens: department scoping, restricted choices and the audit log."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -578,3 +579,23 @@ def test_a_deleted_question_frees_its_key(client, world):
     response = client.post(url("surveys_survey", "edit", survey), data)
     assert response.status_code == 302, question_errors(response)
     assert list(survey.questions.values_list("key", flat=True)) == ["overall", "reasons"]
+
+
+def test_question_keys_keep_their_case(client, world):
+    # A published definition's keys (e.g. HMRC's "ableToDo") survive editing in the admin.
+    client.force_login(world["editor"])
+    html = client.get(url("surveys_survey", "edit", world["survey_a"])).content.decode()
+    key_input = re.search(r'<input[^>]*name="questions-0-key"[^>]*>', html).group()
+    assert "w-slug" not in key_input
+    camel = {
+        "text": "能否办成",
+        "key": "ableToDo",
+        "kind": "choice",
+        "scale": "",
+        "options": "是\n否",
+    }
+    follow = {"text": "为什么", "kind": "text", "scale": "", "show_if_key": "ableToDo"}
+    data = survey_data(world["dept_a"], questions=[camel, follow | {"show_if_answers": "否"}])
+    assert client.post(url("surveys_survey", "add"), data).status_code == 302
+    survey = Survey.objects.get(slug="new-survey")
+    assert survey.questions.get(show_if_key="ableToDo").show_if_answers == ["否"]
