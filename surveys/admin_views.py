@@ -32,6 +32,7 @@ from surveys.models import Answer, Response, SurveyQuestion
 from surveys.permissions import response_policy
 
 INVALIDATE_LOG_ACTION = "surveys.invalidate_response"
+EXPORT_CHUNK = 2000
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection), as in
 # portal.exports: residents' free text must never run in an editor's Excel.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -109,7 +110,8 @@ class ResponseIndexView(ScopedIndexView):
 
     Wagtail's own export (``list_export``) writes the files; the answer columns depend on the
     surveys in the rows, so they are added when the download is asked for. The rows and their
-    answers come in a bounded number of queries (answers prefetched), however many there are.
+    answers are read in chunks of ``EXPORT_CHUNK`` responses, answers prefetched: no query per
+    response.
     """
 
     list_export = [
@@ -151,7 +153,11 @@ class ResponseIndexView(ScopedIndexView):
         self.answer_fields = {f"answer:{name}": name for name in columns}
         self.list_export = [*type(self).list_export, *self.answer_fields]
         self.export_headings = {**type(self).export_headings, **self.answer_fields}
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+        # In chunks: two queries per chunk of responses (rows, then their answers), and a
+        # month of a busy city's ratings never sits in memory at once. Every column has its
+        # heading above, so Wagtail's writers need nothing but the rows.
+        rows = queryset.iterator(chunk_size=EXPORT_CHUNK)
+        return super().as_spreadsheet(rows, spreadsheet_format)
 
     def stream_csv(self, queryset):
         # The BOM makes Excel on Windows read the Chinese headings as UTF-8 (as portal.exports).
