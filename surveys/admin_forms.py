@@ -137,13 +137,12 @@ class SurveyQuestionFormSet(BaseChildFormSet):
         super().clean()
         questions = self.questions_in_order()
         all_keys = {f.cleaned_data.get("key") for f in questions} - {None, ""}
-        earlier: dict[str, dict] = {}
+        earlier: dict[str, forms.Form] = {}
         for form in questions:
-            data = form.cleaned_data
-            condition = data.get("show_if_key") or ""
+            condition = form.cleaned_data.get("show_if_key") or ""
             if condition and "show_if_key" not in form.errors:
                 self.check_condition(form, condition, earlier.get(condition), all_keys)
-            key = data.get("key") or ""
+            key = form.cleaned_data.get("key") or ""
             if not key or "key" in form.errors:
                 continue
             if key in earlier:
@@ -153,10 +152,12 @@ class SurveyQuestionFormSet(BaseChildFormSet):
                     % {"key": key},
                 )
             else:
-                earlier[key] = data
+                earlier[key] = form
 
     @staticmethod
-    def check_condition(form, condition: str, question: dict | None, all_keys) -> None:
+    def check_condition(form, condition: str, question, all_keys) -> None:
+        """Add an error to ``form`` unless its condition names ``question`` (the earlier
+        question form with that key, or None) and only answers that question offers."""
         if question is None:
             if condition in all_keys:
                 message = _(
@@ -167,9 +168,10 @@ class SurveyQuestionFormSet(BaseChildFormSet):
                 message = _("No earlier question has the key “%(key)s”.")
             form.add_error("show_if_key", message % {"key": condition})
             return
-        if "show_if_answers" in form.errors:
+        # The earlier question's own errors are shown on it; its answers are unknown yet.
+        if "show_if_answers" in form.errors or {"kind", "scale", "options"} & set(question.errors):
             return
-        offered = answers_offered(question)
+        offered = answers_offered(question.cleaned_data)
         if not offered:
             form.add_error(
                 "show_if_key",

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry
 
@@ -63,6 +64,12 @@ def test_another_departments_rating_answers_404(client, world, view):
     client.force_login(world["editor"])
     response = client.get(url("surveys_response", view, world["response_b"]))
     assert response.status_code == 404 if view != "history" else refused(response)
+
+
+def test_own_ratings_open_with_their_history_and_usage(client, world):
+    client.force_login(world["editor"])
+    for view in ("inspect", "history", "usage"):
+        assert client.get(url("surveys_response", view, world["response_a"])).status_code == 200
 
 
 def test_ratings_have_no_add_edit_or_delete_screen(client, world):
@@ -252,6 +259,16 @@ def test_editor_invalidates_a_rating_with_a_reason_and_it_is_logged(en_client, w
 
 
 @pytest.mark.usefixtures("english")
+def test_the_site_history_links_an_invalidation_to_the_rating(en_client, world):
+    rating = world["poor_a"]
+    en_client.force_login(world["editor"])
+    en_client.post(url("surveys_response", "invalidate", rating), {"reason": "测试数据"})
+    en_client.force_login(world["city_admin"])
+    html = en_client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "Invalidate rating" in html
+    assert url("surveys_response", "inspect", rating) in html
+
+
 def test_the_log_action_has_a_readable_label(db):
     # Without the register_log_actions hook, the history would show the raw action name.
     label = log_action_registry.get_action_label("surveys.invalidate_response")
