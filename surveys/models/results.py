@@ -107,10 +107,20 @@ class SurveyResult(models.Model):
         help_text=_("Answers at each level, 5 (best) to 1 (worst)."),
     )
     satisfied_low = models.DecimalField(
-        _("satisfied share, 95 % low"), max_digits=5, decimal_places=2, null=True, blank=True
+        # xgettext:no-python-format
+        _("satisfied share, 95 % low"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     satisfied_high = models.DecimalField(
-        _("satisfied share, 95 % high"), max_digits=5, decimal_places=2, null=True, blank=True
+        # xgettext:no-python-format
+        _("satisfied share, 95 % high"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     score = models.DecimalField(
         _("score"),
@@ -121,10 +131,20 @@ class SurveyResult(models.Model):
         help_text=_("0 to 100, the levels mapped to points as configured."),
     )
     score_low = models.DecimalField(
-        _("score, 95 % low"), max_digits=5, decimal_places=2, null=True, blank=True
+        # xgettext:no-python-format
+        _("score, 95 % low"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     score_high = models.DecimalField(
-        _("score, 95 % high"), max_digits=5, decimal_places=2, null=True, blank=True
+        # xgettext:no-python-format
+        _("score, 95 % high"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
