@@ -5,6 +5,7 @@ transaction with an explicit result."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,15 +43,9 @@ def case_working_days() -> int:
     return int(getattr(settings, "SURVEYS_CASE_WORKING_DAYS", DEFAULT_CASE_WORKING_DAYS))
 
 
-def submit_response(submission: Submission, *, now: datetime.datetime | None = None) -> Response:
-    """Store one rating: the response, one row per answer (free text masked), and a
-    rectification case when the overall satisfaction answer is poor (不满意 / 非常不满意).
-
-    All or nothing. A second rating from the same client for the same survey on the same
-    local day raises ``DuplicateResponse`` and writes nothing — the database's unique
-    constraint decides, so simultaneous submissions cannot both pass.
-    """
-    now = now or timezone.now()
+def response_rows(submission: Submission, now: datetime.datetime) -> tuple[Response, list[Answer]]:
+    """The rows one rating is stored as, not yet saved: the response (its month and day in the
+    city's local time) and one answer per scale level, chosen option or masked text."""
     local_day = timezone.localdate(now)
     response = Response(
         survey=submission.survey,
@@ -74,6 +69,18 @@ def submit_response(submission: Submission, *, now: datetime.datetime | None = N
             answers.append(Answer(question=question, choice=str(value)))
         else:
             answers.append(Answer(question=question, text=mask_personal_data(str(value))))
+    return response, answers
+
+
+def submit_response(submission: Submission, *, now: datetime.datetime | None = None) -> Response:
+    """Store one rating: the response, one row per answer (free text masked), and a
+    rectification case when the overall satisfaction answer is poor (不满意 / 非常不满意).
+
+    All or nothing. A second rating from the same client for the same survey on the same
+    local day raises ``DuplicateResponse`` and writes nothing — the database's unique
+    constraint decides, so simultaneous submissions cannot both pass.
+    """
+    response, answers = response_rows(submission, now or timezone.now())
     try:
         with transaction.atomic():
             response.save()
@@ -82,12 +89,43 @@ def submit_response(submission: Submission, *, now: datetime.datetime | None = N
             Answer.objects.bulk_create(answers)
             poor = _poor_level(submission)
             if poor is not None:
-                open_case_for(response, poor, comment=_comment(answers), today=local_day)
+                open_case_for(response, poor, comment=_comment(answers), today=response.day)
     except IntegrityError as error:
         if "surveys_response_once_a_day" in str(error):
             raise DuplicateResponse from error
         raise
     return response
+
+
+def submit_responses(
+    submissions: Sequence[tuple[Submission, datetime.datetime]],
+) -> list[Response]:
+    """Store many ratings at once, each with the moment it was sent (the demo city, ratings
+    collected elsewhere): exactly the rows ``submit_response`` writes for each, cases of poor
+    ratings included, in a few bulk inserts instead of one transaction per rating.
+
+    All or nothing: a rating that repeats a client's survey and day raises
+    ``DuplicateResponse`` and none is stored.
+    """
+    rows = [(submission, *response_rows(submission, now)) for submission, now in submissions]
+    try:
+        with transaction.atomic():
+            Response.objects.bulk_create([response for _s, response, _a in rows], batch_size=500)
+            answers: list[Answer] = []
+            for _submission, response, own in rows:
+                for answer in own:
+                    answer.response = response
+                answers.extend(own)
+            Answer.objects.bulk_create(answers, batch_size=1000)
+            for submission, response, own in rows:
+                poor = _poor_level(submission)
+                if poor is not None:
+                    open_case_for(response, poor, comment=_comment(own), today=response.day)
+    except IntegrityError as error:
+        if "surveys_response_once_a_day" in str(error):
+            raise DuplicateResponse from error
+        raise
+    return [response for _s, response, _a in rows]
 
 
 def _poor_level(submission: Submission) -> int | None:

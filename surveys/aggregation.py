@@ -39,6 +39,7 @@ class AggregationResult:
     results_written: int = 0
     measurements: dict[str, str] = field(default_factory=dict)  # indicator code → outcome
     skipped: list[str] = field(default_factory=list)
+    cycles: set[int] = field(default_factory=set)  # cycles whose scores the month moved
 
 
 def score_points() -> dict[int, float]:
@@ -79,14 +80,22 @@ def _merge(parts) -> dict[int, int]:
     return total
 
 
-def aggregate_month(month: datetime.date, *, user=None) -> AggregationResult:
+def aggregate_month(
+    month: datetime.date, *, user=None, recompute: bool = True
+) -> AggregationResult:
     """Turn ``month``'s ratings into results and indicator scores (see the module doc), in one
-    transaction; the public pages' cache is invalidated once, not once per result row."""
+    transaction; the public pages' cache is invalidated once, not once per result row.
+
+    ``recompute=False`` leaves the statuses and scores of the cycles in ``result.cycles`` to
+    the caller (``portal.evaluation.recompute_cycle``): aggregating several months, recompute
+    once at the end."""
     with portal_cache.batched_bumps(), transaction.atomic():
-        return _aggregate_month(month, user=user)
+        return _aggregate_month(month, user=user, recompute=recompute)
 
 
-def _aggregate_month(month: datetime.date, *, user=None) -> AggregationResult:
+def _aggregate_month(
+    month: datetime.date, *, user=None, recompute: bool = True
+) -> AggregationResult:
     month = month.replace(day=1)
     result = AggregationResult(month=month)
     counts = month_counts(month)
@@ -118,7 +127,7 @@ def _aggregate_month(month: datetime.date, *, user=None) -> AggregationResult:
         ).values_list("survey_id", flat=True)
     )
     points = score_points()
-    cycles: set[int] = set()
+    cycles = result.cycles
     for survey in surveys:
         if survey.pk in entered:
             result.skipped.append(
@@ -153,8 +162,9 @@ def _aggregate_month(month: datetime.date, *, user=None) -> AggregationResult:
             result.measurements[indicator.code] = outcome
             if outcome not in ("skipped", "no ratings"):
                 cycles.add(indicator.goal.cycle_id)
-    for cycle in Cycle.objects.filter(pk__in=cycles):
-        recompute_cycle(cycle)
+    if recompute:
+        for cycle in Cycle.objects.filter(pk__in=cycles):
+            recompute_cycle(cycle)
     return result
 
 

@@ -3,13 +3,14 @@
 import datetime
 import io
 import random
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
@@ -227,13 +228,138 @@ def test_the_city_publishes_reports_and_survey_results(demo_city, client):
     assert page.status_code == 200
     assert "部门综合得分" in page.content.decode()
     # Every department has a survey; most publish their results, some keep them internal.
-    assert Survey.objects.count() == Department.objects.count()
+    assert set(Survey.objects.values_list("department", flat=True)) == set(
+        Department.objects.values_list("pk", flat=True)
+    )
     assert 0 < Survey.objects.filter(results_public=False).count() < Survey.objects.count() / 5
     assert SurveyResult.objects.filter(period__year=2026).exists()
     assert RectificationCase.objects.filter(public=True).exists()
     assert RectificationCase.objects.filter(public=False).exists()
     editor = get_user_model().objects.get(username="editor_gonganju")
     assert editor.has_perm("surveys.change_surveyresult")
+
+
+# The demo's "today" is 2026-11-26: data as of October, residents' ratings from August.
+RATED = [datetime.date(2026, month, 1) for month in (8, 9, 10)]
+
+
+@pytest.mark.django_db
+def test_departments_offer_services_on_every_channel_each_with_a_qr_address(demo_city, client):
+    from surveys.models import Service, Survey
+
+    channels = dict(Service.objects.values_list("channel").annotate(n=Count("pk")))
+    assert set(channels) == set(Service.Channel.values)
+    for department in Department.objects.annotate(n=Count("services")):
+        assert 1 <= department.n <= 3, department.slug
+    assert Department.objects.annotate(n=Count("services")).filter(n__gt=1).exists()
+    for service in Service.objects.filter(channel=Service.Channel.WINDOW):
+        assert "号窗口" in service.address
+    for service in Service.objects.filter(channel=Service.Channel.ONLINE):
+        assert service.url.startswith("https://")
+    for service in Service.objects.filter(channel=Service.Channel.HOTLINE):
+        assert re.search(r"\d{5}", service.address), service.address
+    # Each department's survey covers all its services; scanning a window's code opens it.
+    for survey in Survey.objects.filter(slug__endswith="-manyidu").prefetch_related("services"):
+        assert set(survey.services.all()) == set(survey.department.services.all())
+    window = Service.objects.filter(channel=Service.Channel.WINDOW).first()
+    page = client.get(window.get_rating_url())
+    assert page.status_code == 302
+    assert f"service={window.slug}" in page["Location"]
+    assert client.get(page["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_one_survey_has_closed_and_one_is_not_open_yet(demo_city):
+    from surveys.models import Survey
+
+    closed = [s for s in Survey.objects.all() if s.closes_on and s.closes_on < TODAY]
+    upcoming = [s for s in Survey.objects.all() if s.opens_on and s.opens_on > TODAY]
+    assert len(closed) == 1 and len(upcoming) == 1
+    assert not closed[0].is_open(TODAY) and not upcoming[0].is_open(TODAY)
+    assert closed[0].results.exists()  # what it collected stays published
+    # The others opened when the rating form went live, the first month of ratings.
+    assert set(
+        Survey.objects.filter(slug__endswith="-manyidu").values_list("opens_on", flat=True)
+    ) == {RATED[0]}
+
+
+@pytest.mark.django_db
+def test_residents_ratings_are_stored_as_the_form_stores_them(demo_city):
+    from surveys.models import Answer, Response
+
+    responses = Response.objects.all()
+    assert responses.count() > 1000
+    assert set(responses.values_list("period", flat=True).distinct()) == set(RATED)
+    assert responses.values("client_key").distinct().count() == responses.count()
+    assert not responses.filter(submitted_at__date__gte=TODAY.replace(day=1)).exists()
+    assert set(responses.values_list("channel", flat=True).distinct()) == {
+        "window",
+        "online",
+        "hotline",
+        "mobile",
+    }
+    # Mostly satisfied; some poor ratings, and only those answer "what was the main problem?".
+    overall = Answer.objects.filter(question__key="overall")
+    assert overall.count() == responses.count()
+    poor = overall.filter(level__lte=2).count()
+    assert 0.01 < poor / responses.count() < 0.15
+    assert overall.filter(level__gte=4).count() / responses.count() > 0.7
+    for answer in Answer.objects.filter(question__key="problem").select_related("response"):
+        assert answer.response.answers.get(question__key="overall").level <= 2
+    # Multiple choice: one row per option chosen, some residents choosing two.
+    sources = Answer.objects.filter(question__key="sources")
+    assert sources.values("response").annotate(n=Count("pk")).filter(n=2).exists()
+    # Comments: some left a phone number, which the form masked before saving.
+    texts = list(Answer.objects.exclude(text="").values_list("text", flat=True))
+    assert len(texts) > 50
+    assert any("＊＊＊＊" in text for text in texts)
+    assert not any(re.search(r"1[3-9]\d{9}", text) for text in texts)
+
+
+@pytest.mark.django_db
+def test_ratings_become_results_and_move_the_satisfaction_indicators(demo_city):
+    from surveys.aggregation import SOURCE_LABEL
+    from surveys.models import Survey, SurveyResult
+
+    aggregated = SurveyResult.objects.filter(origin=SurveyResult.Origin.AGGREGATED)
+    assert set(aggregated.values_list("period", flat=True).distinct()) == set(RATED)
+    assert set(aggregated.values_list("source", flat=True)) == {SOURCE_LABEL}
+    assert aggregated.filter(service__isnull=False).exists()  # each service's own results
+    # Older months keep the results editors entered, labelled as such; never both in a month.
+    entered = SurveyResult.objects.filter(origin=SurveyResult.Origin.ENTERED)
+    assert entered.filter(period__lt=RATED[0]).exists()
+    assert not entered.filter(period__gte=RATED[0]).exists()
+    survey = Survey.objects.filter(indicator__isnull=False, slug__endswith="-manyidu").first()
+    for month in RATED:
+        result = aggregated.get(survey=survey, service=None, period=month)
+        assert result.responses == survey.responses.filter(period=month).count()
+        assert result.score_low < result.score < result.score_high
+        measurement = survey.indicator.measurements.get(period=month)
+        assert measurement.source == "survey"
+        assert measurement.value == result.score
+        assert f"{result.responses} 份评价" in measurement.note
+
+
+@pytest.mark.django_db
+def test_poor_ratings_became_cases_answered_late_or_not_at_all(demo_city):
+    from surveys.models import Answer, RectificationCase
+
+    cases = RectificationCase.objects.filter(response__isnull=False)
+    poor = Answer.objects.filter(question__key="overall", level__lte=2).count()
+    assert cases.count() == poor
+    assert not cases.filter(due_on__isnull=True).exists()
+    for case in cases.select_related("response"):
+        assert case.due_on > case.reported_on == case.response.day
+    kinds = set(cases.values_list("reply_kind", flat=True))
+    assert kinds == {"", *RectificationCase.Reply.values}
+    explained = cases.filter(reply_kind=RectificationCase.Reply.EXPLAINED)
+    assert not explained.filter(explanation="").exists()
+    today = RATED[-1].replace(month=11)
+    assert any(case.is_overdue(today) for case in cases)
+    assert any(case.answered_on_time is False for case in cases)
+    assert any(case.answered_on_time for case in cases)
+    assert cases.filter(public=True, comment_moderated=True).exclude(comment="").exists()
+    assert cases.filter(public=True, comment_moderated=False).exclude(comment="").exists()
 
 
 # --------------------------------------------------------------------------------------------
