@@ -105,7 +105,7 @@ def build(ctx) -> None:
         survey.services.set(own)
         surveys.append((survey, own))
     closed, upcoming = _special_surveys(ctx.departments, services, rated, today)
-    questions = _questionnaires([s for s, _own in surveys] + [closed, upcoming])
+    questions = add_questionnaire([s for s, _own in surveys] + [closed, upcoming])
 
     # Before the form: the results editors entered, and the cases they wrote up.
     results = []
@@ -258,7 +258,7 @@ def _special_surveys(departments, services, rated, today) -> tuple[Survey, Surve
     return closed, upcoming
 
 
-def _questionnaires(surveys) -> dict[int, dict[str, SurveyQuestion]]:
+def add_questionnaire(surveys) -> dict[int, dict[str, SurveyQuestion]]:
     """The demo questionnaire for every survey: a conditional "main problem" question after a
     poor overall rating, and a multiple-choice one; its questions by key, per survey."""
     rows = []
