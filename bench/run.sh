@@ -6,7 +6,9 @@
 # Knobs (environment): BENCH_DB=auto|postgres|sqlite, BENCH_SCALE=10, BENCH_RELOAD=1, BENCH_KEEP_DATA=1,
 # BENCH_DURATION=10s, BENCH_CONNECTIONS=16, BENCH_THREADS=2, BENCH_WORKERS=2, BENCH_STRICT=1,
 # BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
-# BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it).
+# BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it),
+# BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
+# BENCH_ONLY=pages,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,6 +27,8 @@ mkdir -p "$RESULTS"
 rm -rf "$RESULTS/sections" "$RESULTS/wrk" "$RESULTS/latest.md"
 
 log() { printf '\n==> [%4ds] %s\n' "$SECONDS" "$*"; }
+# wanted PART: is this part of the benchmark to run (BENCH_ONLY unset: every part)?
+wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 
 # Whatever happens, stop the servers this script started (by their pid).
 GUNICORN_PID=""
@@ -114,8 +118,9 @@ ensure_database() {
 # demo loader (or the stand-in seed giving way to the real loader) rebuilds the database.
 if "${MANAGE[@]}" help load_demo_data >/dev/null 2>&1; then
   LOADER=demo
-  LOADER_FILES=$(find portal -path '*management/commands/load_demo_data.py' -o -path '*demo*.py' \
-    | grep -v __pycache__ | sort)
+  # The other apps' parts of the demo (reports, surveys) are part of the data too.
+  LOADER_FILES=$(find portal disclosure surveys -path '*management/commands/load_demo_data.py' \
+    -o -path '*demo*.py' | grep -v __pycache__ | sort)
 else
   LOADER=stand-in
   LOADER_FILES=bench/seed.py
@@ -266,31 +271,33 @@ start_server() {
   return 1
 }
 
-log "Choosing pages"
-step targets "$PY" bench/targets.py
+if wanted pages; then
+  log "Choosing pages"
+  step targets "$PY" bench/targets.py
 
-log "SQL queries per page"
-step queries "$PY" bench/queries.py
+  log "SQL queries per page"
+  step queries "$PY" bench/queries.py
 
-log "Load, page cache on"
-if start_server cached; then
-  step load-cached "$PY" bench/load.py cached --base-url "$BASE_URL"
-  step js-size "$PY" bench/jssize.py --base-url "$BASE_URL"
-  stop_server
-else
-  FAILED+=(server-cached)
-fi
+  log "Load, page cache on"
+  if start_server cached; then
+    step load-cached "$PY" bench/load.py cached --base-url "$BASE_URL"
+    step js-size "$PY" bench/jssize.py --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-cached)
+  fi
 
-log "Load, page cache off"
-if start_server uncached PUBLIC_PAGE_CACHE_SECONDS=0; then
-  step load-uncached "$PY" bench/load.py uncached --base-url "$BASE_URL"
-  stop_server
-else
-  FAILED+=(server-uncached)
+  log "Load, page cache off"
+  if start_server uncached PUBLIC_PAGE_CACHE_SECONDS=0; then
+    step load-uncached "$PY" bench/load.py uncached --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-uncached)
+  fi
 fi
 
 # ---- search: both backends on the same data, in process (bench/search_bench.py) ----------
-if [ "${BENCH_SEARCH:-1}" = 1 ]; then
+if [ "${BENCH_SEARCH:-1}" = 1 ] && wanted search; then
   log "Search: rebuild and 200 queries on the embedded and the engine backend"
   if scripts/opensearch.sh status >/dev/null 2>&1; then
     echo "OpenSearch already running: used, and left running"
@@ -301,6 +308,25 @@ if [ "${BENCH_SEARCH:-1}" = 1 ]; then
   fi
   step search "$PY" bench/search_bench.py
   stop_opensearch
+fi
+
+# ---- residents' ratings: the form under load, a month of a million ratings aggregated ------
+if [ "${BENCH_SURVEYS:-1}" = 1 ] && wanted surveys; then
+  log "Ratings: submissions through the form (captcha in test mode, rate limit raised)"
+  # Never outside a benchmark: the captcha's test mode accepts the answer "PASSED".
+  if start_server ratings SURVEYS_CAPTCHA_TEST_MODE=1 SURVEYS_RATE_LIMIT=1000000/60; then
+    step surveys-submit "$PY" bench/surveys_bench.py submit --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-ratings)
+  fi
+  if [ "$DB_KIND" = postgresql ]; then
+    log "Ratings: aggregating a month of ${BENCH_AGGREGATE_RESPONSES:-1000000} ratings"
+    step surveys-aggregate "$PY" bench/surveys_bench.py aggregate \
+      --responses "${BENCH_AGGREGATE_RESPONSES:-1000000}"
+  else
+    echo "The aggregation benchmark needs PostgreSQL (INSERT … SELECT generate_series): skipped"
+  fi
 fi
 
 log "Report"
