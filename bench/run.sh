@@ -8,7 +8,8 @@
 # BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
 # BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it),
 # BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
-# BENCH_ONLY=pages,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys).
+# BENCH_ONLY=pages,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys; surveys is
+# ratings + aggregation), BENCH_RATING_WORKERS (gunicorn workers for the rating form's run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -252,7 +253,8 @@ start_server() {
   local port
   : >"$RESULTS/gunicorn-$label.log"
   port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  env "$@" "$GUNICORN" portal.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$port" \
+  env "$@" "$GUNICORN" portal.wsgi:application --workers "${SERVER_WORKERS:-$WORKERS}" \
+    --bind "127.0.0.1:$port" \
     --log-level warning --error-logfile "$RESULTS/gunicorn-$label.log" \
     >>"$RESULTS/gunicorn-$label.log" 2>&1 &
   GUNICORN_PID=$!
@@ -311,15 +313,18 @@ if [ "${BENCH_SEARCH:-1}" = 1 ] && wanted search; then
 fi
 
 # ---- residents' ratings: the form under load, a month of a million ratings aggregated ------
-if [ "${BENCH_SURVEYS:-1}" = 1 ] && wanted surveys; then
+if [ "${BENCH_SURVEYS:-1}" = 1 ] && { wanted surveys || wanted ratings; }; then
   log "Ratings: submissions through the form (captcha in test mode, rate limit raised)"
   # Never outside a benchmark: the captcha's test mode accepts the answer "PASSED".
-  if start_server ratings SURVEYS_CAPTCHA_TEST_MODE=1 SURVEYS_RATE_LIMIT=1000000/60; then
+  if SERVER_WORKERS="${BENCH_RATING_WORKERS:-$WORKERS}" start_server ratings \
+    SURVEYS_CAPTCHA_TEST_MODE=1 SURVEYS_RATE_LIMIT=1000000/60; then
     step surveys-submit "$PY" bench/surveys_bench.py submit --base-url "$BASE_URL"
     stop_server
   else
     FAILED+=(server-ratings)
   fi
+fi
+if [ "${BENCH_SURVEYS:-1}" = 1 ] && { wanted surveys || wanted aggregation; }; then
   if [ "$DB_KIND" = postgresql ]; then
     log "Ratings: aggregating a month of ${BENCH_AGGREGATE_RESPONSES:-1000000} ratings"
     step surveys-aggregate "$PY" bench/surveys_bench.py aggregate \

@@ -13,10 +13,9 @@ deleted afterwards. Target: at least 150 stored ratings per second on 2 cores.
 
 ``aggregate``: inserts one million ratings of this month into the bench database with
 ``INSERT … SELECT generate_series`` (one overall-satisfaction answer each; some with a comment
-or a chosen option), runs ``surveys.aggregation.aggregate_month`` as the monthly job would and
-times it, in a transaction rolled back afterwards (no result or indicator value is left), then
-deletes the ratings. Target: under 30 s. Ratings of an earlier run that died halfway are
-deleted first (their client keys start with ``bench1m-``).
+or a chosen option), and runs ``surveys.aggregation.aggregate_month`` as the monthly job would,
+timed; all in one transaction that is rolled back, so no rating, result or indicator value is
+left behind, even by a run killed halfway. Target: under 30 s.
 """
 
 from __future__ import annotations
@@ -184,12 +183,14 @@ def submit(base_url: str) -> None:
             summary["stored_per_s"] >= SUBMISSIONS_PER_S if clean else None,
         )
     )
+    # A request still in flight when wrk stops is stored but not counted: at most one per
+    # connection.
     checks.append(
         check(
             "every 302 is one stored rating",
             f"{summary['stored']} × 302, {in_database} stored",
-            "equal",
-            summary["stored"] == in_database,
+            f"equal (+ ≤ {CONNECTIONS} in flight)",
+            summary["stored"] <= in_database <= summary["stored"] + CONNECTIONS,
         )
     )
     notes.append(
@@ -220,16 +221,6 @@ def submit(base_url: str) -> None:
 
 
 # ---- aggregation of one million ratings ---------------------------------------------------
-
-
-def _delete_bench_ratings(cursor) -> int:
-    cursor.execute(
-        "DELETE FROM surveys_answer WHERE response_id IN "
-        "(SELECT id FROM surveys_response WHERE client_key LIKE %s)",
-        [BENCH_KEY + "%"],
-    )
-    cursor.execute("DELETE FROM surveys_response WHERE client_key LIKE %s", [BENCH_KEY + "%"])
-    return cursor.rowcount
 
 
 def _survey_rows():
@@ -273,15 +264,14 @@ def _survey_rows():
     return rows
 
 
-def _insert(cursor, month: datetime.date, count: int, pairs: int) -> None:
-    """One million ratings of ``month`` in three statements: responses spread evenly over the
-    services and the month's days, one overall answer each (55 % 5, 28 % 4, 10 % 3, 5 % 2,
-    2 % 1), a comment on 12 % and a chosen option on 30 %."""
+def _insert(cursor, month: datetime.date, count: int, pairs: int) -> int:
+    """``count`` ratings of ``month`` in two statements: responses spread evenly over the
+    services and the month's days; one overall answer each (55 % 5, 28 % 4, 10 % 3, 5 % 2,
+    2 % 1), a comment on 12 % and a chosen option on 30 %. Returns the answers inserted."""
     from django.conf import settings
 
     from portal.months import next_month
 
-    days = (next_month(month) - month).days
     cursor.execute("SELECT setseed(0.2026)")
     cursor.execute(
         """
@@ -300,34 +290,33 @@ def _insert(cursor, month: datetime.date, count: int, pairs: int) -> None:
             "tz": settings.TIME_ZONE,
             "month": month,
             "key": BENCH_KEY,
-            "days": days,
+            "days": (next_month(month) - month).days,
             "count": count,
             "pairs": pairs,
         },
     )
-    ours = "SELECT r.id, p.* FROM surveys_response AS r JOIN bench_surveys AS p USING (survey_id) "
-    ours += "WHERE r.client_key LIKE %(key)s AND r.period = %(month)s"
     cursor.execute(
-        f"""
+        """
+        WITH r AS (
+            SELECT r.id, p.overall_id, p.text_id, p.option_id, p.option,
+                   random() AS level, random() AS comment, random() AS chosen
+            FROM surveys_response AS r JOIN bench_surveys AS p USING (survey_id)
+            WHERE r.client_key LIKE %(key)s AND r.period = %(month)s
+        )
         INSERT INTO surveys_answer (response_id, question_id, level, choice, text)
-        SELECT o.id, o.overall_id,
-               CASE WHEN x < 0.55 THEN 5 WHEN x < 0.83 THEN 4 WHEN x < 0.93 THEN 3
-                    WHEN x < 0.98 THEN 2 ELSE 1 END, '', ''
-        FROM (SELECT q.*, random() AS x FROM ({ours}) AS q) AS o
-        """,
-        {"key": BENCH_KEY + "%", "month": month},
-    )
-    cursor.execute(
-        f"""
-        INSERT INTO surveys_answer (response_id, question_id, level, choice, text)
-        SELECT o.id, o.text_id, NULL, '', '窗口排队时间较长，建议增加午间窗口。'
-        FROM ({ours}) AS o WHERE o.text_id IS NOT NULL AND random() < 0.12
+        SELECT id, overall_id,
+               CASE WHEN level < 0.55 THEN 5 WHEN level < 0.83 THEN 4 WHEN level < 0.93 THEN 3
+                    WHEN level < 0.98 THEN 2 ELSE 1 END, '', ''
+        FROM r
         UNION ALL
-        SELECT o.id, o.option_id, NULL, o.option, ''
-        FROM ({ours}) AS o WHERE o.option_id IS NOT NULL AND random() < 0.30
+        SELECT id, text_id, NULL, '', '窗口排队时间较长，建议增加午间窗口。'
+        FROM r WHERE text_id IS NOT NULL AND comment < 0.12
+        UNION ALL
+        SELECT id, option_id, NULL, option, '' FROM r WHERE option_id IS NOT NULL AND chosen < 0.3
         """,
         {"key": BENCH_KEY + "%", "month": month},
     )
+    return cursor.rowcount
 
 
 def aggregate(count: int) -> None:
@@ -343,64 +332,51 @@ def aggregate(count: int) -> None:
         checks = [check("aggregate 1M ratings", "no open survey", "< 30 s", None)]
         write_section("surveys_aggregate", "Ratings: aggregation", columns, [], checks, [], 61)
         return
-    steps, notes = [], []
-    with connection.cursor() as cursor:
-        leftovers = _delete_bench_ratings(cursor)
-        if leftovers:
-            notes.append(f"{leftovers} ratings of an earlier, interrupted run deleted first.")
+    steps = []
+    # One transaction, rolled back at the end: the million ratings, their results and the
+    # indicator values never reach another session, and even a run killed halfway leaves
+    # nothing in the shared bench database.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE bench_rated (n int, survey_id bigint, service_id bigint, "
-            "channel text, overall_id bigint, text_id bigint, option_id bigint, option text)"
+            "channel text, overall_id bigint, text_id bigint, option_id bigint, option text) "
+            "ON COMMIT DROP"
         )
         cursor.executemany(
             "INSERT INTO bench_rated VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             [(n, *row) for n, row in enumerate(rows, start=1)],
         )
         cursor.execute(
-            "CREATE TEMPORARY TABLE bench_surveys AS SELECT DISTINCT survey_id, overall_id, "
-            "text_id, option_id, option FROM bench_rated"
+            "CREATE TEMPORARY TABLE bench_surveys ON COMMIT DROP AS SELECT DISTINCT survey_id, "
+            "overall_id, text_id, option_id, option FROM bench_rated"
         )
-        try:
-            started = time.perf_counter()
-            with transaction.atomic():
-                _insert(cursor, month, count, len(rows))
-            cursor.execute(
-                "SELECT count(*) FROM surveys_answer WHERE response_id IN "
-                "(SELECT id FROM surveys_response WHERE client_key LIKE %s)",
-                [BENCH_KEY + "%"],
-            )
-            answers = cursor.fetchone()[0]
-            steps.append(["insert (INSERT … SELECT generate_series)", time.perf_counter() - started,
-                          f"{count:,} ratings, {answers:,} answers"])  # fmt: skip
-            started = time.perf_counter()
-            # What autovacuum does soon after a bulk load: fresh statistics for the planner.
-            cursor.execute("ANALYZE surveys_response")
-            cursor.execute("ANALYZE surveys_answer")
-            steps.append(["ANALYZE", time.perf_counter() - started, ""])
+        started = time.perf_counter()
+        answers = _insert(cursor, month, count, len(rows))
+        steps.append(
+            [
+                "insert (INSERT … SELECT generate_series)",
+                time.perf_counter() - started,
+                f"{count:,} ratings, {answers:,} answers",
+            ]
+        )
+        started = time.perf_counter()
+        # What autovacuum does soon after a bulk load: fresh statistics for the planner.
+        cursor.execute("ANALYZE surveys_response")
+        cursor.execute("ANALYZE surveys_answer")
+        steps.append(["ANALYZE", time.perf_counter() - started, ""])
 
-            # The monthly job, timed; rolled back so no result or indicator value stays.
-            with transaction.atomic():
-                started = time.perf_counter()
-                result = aggregate_month(month)
-                elapsed = time.perf_counter() - started
-                transaction.set_rollback(True)
-            steps.append(
-                [
-                    f"aggregate_month({month:%Y-%m})",
-                    elapsed,
-                    f"{result.responses:,} ratings → {result.results_written} results, "
-                    f"{len(result.measurements)} indicator scores",
-                ]
-            )
-        finally:
-            started = time.perf_counter()
-            deleted = _delete_bench_ratings(cursor)
-            cursor.execute("DROP TABLE IF EXISTS bench_rated, bench_surveys")
-            # Give the space back so the shared bench database does not grow run after run.
-            cursor.execute("VACUUM ANALYZE surveys_answer")
-            cursor.execute("VACUUM ANALYZE surveys_response")
-            steps.append(["clean-up (DELETE, VACUUM)", time.perf_counter() - started,
-                          f"{deleted:,} ratings deleted"])  # fmt: skip
+        started = time.perf_counter()
+        result = aggregate_month(month)  # the monthly job, as the command runs it
+        elapsed = time.perf_counter() - started
+        steps.append(
+            [
+                f"aggregate_month({month:%Y-%m})",
+                elapsed,
+                f"{result.responses:,} ratings → {result.results_written} results, "
+                f"{len(result.measurements)} indicator scores",
+            ]
+        )
+        transaction.set_rollback(True)
     checks = [
         check(
             f"aggregate {count:,} ratings",
@@ -409,11 +385,12 @@ def aggregate(count: int) -> None:
             elapsed < AGGREGATION_S and result.responses >= count,
         )
     ]
-    notes.append(
+    notes = [
         f"{count:,} ratings of {month:%Y-%m} spread over {len(rows)} services of "
-        f"{len({r[0] for r in rows})} open surveys; aggregate_month ran once, in a transaction "
-        "rolled back afterwards, and the ratings were deleted."
-    )
+        f"{len({r[0] for r in rows})} open surveys, inserted, analysed and aggregated "
+        "(results, indicator values, statuses and scores) in one transaction that was then "
+        "rolled back: nothing stays in the bench database."
+    ]
     write_section(
         "surveys_aggregate",
         "Ratings: aggregating a month",
