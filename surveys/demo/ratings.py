@@ -148,7 +148,7 @@ class Residents:
 
 def answer_cases(cases: list[RectificationCase], today: datetime.date, rng: random.Random):
     """How departments dealt with the poor ratings' cases by ``today``: most answered in time
-    (called back, rectified or explained), some late, some still open and a few overdue; most
+    (rectified, called back or explained), some late, some still open and a few overdue; most
     published, and half the comments moderated."""
     for case in cases:
         roll = rng.random()
@@ -169,7 +169,7 @@ def answer_cases(cases: list[RectificationCase], today: datetime.date, rng: rand
 
 
 def _answer(case: RectificationCase, replied: datetime.date, rng: random.Random) -> None:
-    kind = rng.choices(list(RectificationCase.Reply), (45, 35, 20))[0]
+    kind = rng.choices(list(RectificationCase.Reply), (35, 45, 20))[0]
     case.reply_kind, case.replied_on = kind, replied
     case.status, case.resolved_on = RectificationCase.Status.DONE, replied
     if kind == RectificationCase.Reply.CALLED_BACK:
