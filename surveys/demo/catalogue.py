@@ -102,7 +102,10 @@ ONLINE_BASE = "https://zwfw.qingchuan.example"
 APP_NAME = "“青川通”App"
 
 # The questionnaire: (key, text, English text, kind, scale, options, condition on "overall").
-POOR_ANSWERS = ["不满意", "非常不满意"]
+# A condition names answers as they are labelled in the visitor's language: the scale's usual
+# labels are translated, so the English ones are listed too, or English visitors who chose
+# "Dissatisfied" would never be asked.
+POOR_ANSWERS = ["不满意", "非常不满意", "Dissatisfied", "Very dissatisfied"]
 PROBLEMS = [
     "排队等候时间长",
     "材料要求不清楚或反复提交",
