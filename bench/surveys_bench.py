@@ -193,8 +193,10 @@ def submit(base_url: str) -> None:
             summary["stored"] <= in_database <= summary["stored"] + CONNECTIONS,
         )
     )
+    workers = os.environ.get("BENCH_RATING_WORKERS", "?")
     notes.append(
-        f"gunicorn with SURVEYS_CAPTCHA_TEST_MODE=1 and SURVEYS_RATE_LIMIT raised; wrk -t{THREADS} "
+        f"gunicorn ({workers} workers: 2 per core, as docs/operations.md runs it) with "
+        f"SURVEYS_CAPTCHA_TEST_MODE=1 and SURVEYS_RATE_LIMIT raised; wrk -t{THREADS} "
         f"-c{CONNECTIONS} -d{DURATION}, one CSRF cookie and token, a User-Agent per request "
         "(a new resident each time); 1 in 10 ratings is poor and opens a case. The ratings and "
         "cases were deleted afterwards."
@@ -377,6 +379,12 @@ def aggregate(count: int) -> None:
             ]
         )
         transaction.set_rollback(True)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        # The rolled-back rows still take space until vacuumed: give it back now, so the shared
+        # bench database does not grow run after run.
+        cursor.execute("VACUUM surveys_response, surveys_answer")
+    steps.append(["rollback, VACUUM", time.perf_counter() - started, "nothing left"])
     checks = [
         check(
             f"aggregate {count:,} ratings",
