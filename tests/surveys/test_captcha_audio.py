@@ -8,7 +8,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.surveys.test_rating import build_rating_survey, rate_url
+from tests.builders import build_rating_survey, rate_url
 
 pytestmark = pytest.mark.django_db
 

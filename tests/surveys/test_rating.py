@@ -4,80 +4,22 @@ Each refusal must show a clear message, keep what the visitor typed, and store n
 """
 
 import datetime
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from captcha.models import CaptchaStore
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from surveys.actions import DuplicateResponse, Submission, submit_response
-from surveys.factories import ServiceFactory, SurveyFactory, SurveyQuestionFactory
-from surveys.models import Answer, RectificationCase, Response, SurveyQuestion
+from surveys.models import Answer, RectificationCase, Response
+from tests.builders import build_rating_survey, captcha_from, rate_url
 
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 AGENT = {"HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14) test"}
-
-
-def build_rating_survey(**fields):
-    """An open survey of one service: an overall satisfaction question, a reason asked only
-    of the dissatisfied, multiple choice, and a comment of at most 200 characters."""
-    service = ServiceFactory()
-    survey = SurveyFactory(department=service.department, **fields)
-    survey.services.add(service)
-    overall = SurveyQuestionFactory(survey=survey, key="overall", required=True, sort_order=0)
-    reason = SurveyQuestionFactory(
-        survey=survey,
-        key="reason",
-        sort_order=1,
-        text="您不满意的主要原因是？",
-        text_en="What was the main reason?",
-        kind=SurveyQuestion.Kind.CHOICE,
-        scale="",
-        options=["排队时间长", "态度不好", "材料要求不清"],
-        required=True,
-        show_if_key="overall",
-        show_if_answers=["不满意", "非常不满意"],
-    )
-    channels = SurveyQuestionFactory(
-        survey=survey,
-        key="how",
-        sort_order=2,
-        text="您是如何了解到本服务的？",
-        text_en="How did you hear of the service?",
-        kind=SurveyQuestion.Kind.MULTIPLE,
-        scale="",
-        options=["网站", "微信", "窗口告知"],
-    )
-    comment = SurveyQuestionFactory(
-        survey=survey,
-        key="comment",
-        sort_order=3,
-        text="您的意见和建议",
-        text_en="Anything else?",
-        kind=SurveyQuestion.Kind.TEXT,
-        scale="",
-        options=[],
-        max_length=200,
-    )
-    return survey, service, (overall, reason, channels, comment)
-
-
-def captcha_from(html: str) -> tuple[str, str]:
-    """The captcha key shown in the form and its answer (read from the store, as a person
-    would read the picture)."""
-    key = re.search(r'name="captcha_0" value="(\w+)"', html).group(1)
-    return key, CaptchaStore.objects.get(hashkey=key).response
-
-
-def rate_url(survey, service=None) -> str:
-    url = reverse("surveys:rate", kwargs={"slug": survey.slug})
-    return f"{url}?service={service.slug}" if service else url
 
 
 def fill(client, survey, service, questions, *, level=5, comment="", captcha=None, **extra):

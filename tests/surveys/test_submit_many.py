@@ -8,7 +8,7 @@ import pytest
 
 from surveys.actions import DuplicateResponse, Submission, submit_response, submit_responses
 from surveys.models import Answer, RectificationCase, Response
-from tests.surveys.test_rating import build_rating_survey
+from tests.builders import build_rating_survey
 
 pytestmark = pytest.mark.django_db
 
