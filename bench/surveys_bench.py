@@ -36,6 +36,9 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 SUBMISSIONS_PER_S = 150.0
 AGGREGATION_S = 30.0
 BENCH_KEY = "bench1m-"  # client keys of the aggregation benchmark's ratings
+# Background tasks a rating's saves queue (cases' search documents, Wagtail's reference index),
+# by the end of their dotted path.
+RUN_TASKS = (".index_documents", ".update_reference_index_task")
 
 
 # ---- submissions per second ---------------------------------------------------------------
@@ -110,6 +113,7 @@ def _csrf(base_url: str, service) -> tuple[str, str, str, str]:
 
 def submit(base_url: str) -> None:
     from django.db import transaction
+    from django.db.models import Q
     from django.utils import timezone
 
     from surveys.models import RectificationCase, Response
@@ -151,11 +155,20 @@ def submit(base_url: str) -> None:
         in_database = ours.count()
         cases = RectificationCase.objects.filter(response__in=ours).count()
     finally:
-        # Leave the bench database as it was: the ratings and the cases they opened.
+        # Leave the bench database as it was: the ratings, the cases they opened and the
+        # background tasks their saves queued (search documents of the cases, Wagtail's
+        # reference index) for a worker the benchmark does not run.
+        from django_tasks_db.models import DBTaskResult
+
         with transaction.atomic():
             mine = Response.objects.filter(survey=survey, submitted_at__gte=started)
             RectificationCase.objects.filter(response__in=mine).delete()
             mine.delete()
+        # After the commit: deleting the cases queued their search documents' removal too.
+        queued = Q()
+        for name in RUN_TASKS:
+            queued |= Q(task_path__endswith=name)
+        DBTaskResult.objects.filter(queued, enqueued_at__gte=started).delete()
     if completed.returncode != 0 or summary is None:
         print(completed.stdout + completed.stderr, file=sys.stderr)
         checks.append(check("rating submissions/s", "wrk failed", "≥ 150/s", None))
