@@ -95,7 +95,7 @@ SERVICES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "tongjiju": (("统计数据查询服务", "Statistics enquiries online", WEB),),
 }
 # Residents rate a window more often than a hotline: ratings per service per month.
-MONTHLY_RATINGS = {W: (12, 36), WEB: (8, 24), H: (4, 14), M: (6, 20)}
+MONTHLY_RATINGS = {W: (8, 24), WEB: (5, 16), H: (3, 10), M: (4, 14)}
 # Channels differ in satisfaction the way 好差评 reports show: hotlines below windows.
 CHANNEL_OFFSET = {W: 0.0, WEB: 1.0, H: -3.0, M: 1.5}
 ONLINE_BASE = "https://zwfw.qingchuan.example"
