@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,10 +25,13 @@ _BUMPS_BATCHED = contextvars.ContextVar("portal_cache_bumps_batched", default=Fa
 
 
 def data_version() -> int:
+    """The current data version. A version lost from the cache (evicted, or the cache
+    restarted) comes back as a new number, never an old one: what a worker memorised under an
+    old version (``surveys.form_definitions``) must not look current again."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, timeout=None)
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -38,7 +42,7 @@ def bump_data_version() -> None:
         try:
             cache.incr(VERSION_KEY)
         except ValueError:
-            cache.set(VERSION_KEY, 2, timeout=None)
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
     transaction.on_commit(_do)
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import BaseChildFormSet
 
 from portal.admin_forms import DepartmentScopedAdminForm
 from portal.models import Indicator
-from surveys.models import Service, Survey, SurveyQuestion, default_scale_labels
+from surveys.models import Service, Survey, SurveyQuestion, scale_labels_by_level
 
 
 class OptionLinesWidget(forms.Textarea):
@@ -92,17 +90,6 @@ class SurveyQuestionAdminForm(DepartmentScopedAdminForm):
             field.queryset = Indicator.objects.filter(goal__owner__in=departments)
 
 
-def scale_labels_in_every_language(scale: str) -> set[str]:
-    """A scale's five usual answers in each of the site's languages: a condition on a scale
-    question without options of its own may name them in either language."""
-    labels = default_scale_labels().get(scale, [])
-    names: set[str] = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            names.update(str(label) for label in labels)
-    return names
-
-
 def answers_offered(question: dict) -> set[str]:
     """The answers an earlier question (a question form's cleaned data) lets residents choose:
     its options, or for a scale question without options its scale's five labels."""
@@ -110,7 +97,7 @@ def answers_offered(question: dict) -> set[str]:
     if isinstance(options, list) and options:
         return {str(option) for option in options}
     if question.get("kind") == SurveyQuestion.Kind.SCALE and question.get("scale"):
-        return scale_labels_in_every_language(question["scale"])
+        return set().union(*scale_labels_by_level(question["scale"]).values())
     return set()
 
 

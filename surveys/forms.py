@@ -3,8 +3,13 @@ larger image and an audio alternative, and a honeypot field that people never se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Service, Survey, SurveyQuestion
@@ -23,6 +28,33 @@ class AccessibleCaptchaInput(CaptchaTextInput):
         context = super().get_context(name, value, attrs)
         context["image_2x"] = context["image"].rstrip("/") + "@2/"
         return context
+
+
+class OneTryCaptchaField(CaptchaField):
+    """django-simple-captcha's field with its answer checked and used up in one statement.
+
+    The library first deletes every expired captcha, then reads the stored answer, deletes it
+    and compares: five round trips on each rating (a delete is wrapped in a transaction), and
+    two simultaneous posts of one solved captcha can both read it before either deletes it.
+    Here one ``UPDATE … SET expiration = now WHERE hashkey AND answer AND not expired``
+    decides: one round trip, and of two replays only one can find the row unexpired. A wrong
+    answer uses the captcha up too (one try), as the library does. Used and expired captchas
+    are deleted when a new form is shown (``views.rating``).
+    """
+
+    def clean(self, value):
+        forms.MultiValueField.clean(self, value)  # the library's own clean is replaced
+        key, answer = value[0], (value[1] or "").strip().lower()
+        value[1] = ""
+        now = timezone.now()
+        if captcha_settings.CAPTCHA_TEST_MODE and answer == "passed":
+            CaptchaStore.objects.filter(hashkey=key).update(expiration=now)
+            return value
+        unexpired = CaptchaStore.objects.filter(hashkey=key, expiration__gt=now)
+        if not unexpired.filter(response=answer).update(expiration=now):
+            unexpired.update(expiration=now)
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -44,6 +76,17 @@ class ServiceChoiceField(forms.ModelChoiceField):
                 params={"value": value},
             )
         return service
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A question shown only when ``earlier`` has one of ``values`` (form values: a scale's
+    levels as digits, a choice's options); ``labels`` are those answers as the visitor reads
+    them."""
+
+    earlier: SurveyQuestion
+    values: list[str]
+    labels: list[str]
 
 
 class RatingForm(forms.Form):
@@ -72,7 +115,7 @@ class RatingForm(forms.Form):
         for question in questions:
             self.fields[question.field_name] = self._field_for(question)
         self.fields[HONEYPOT_FIELD] = forms.CharField(required=False, label=_("Leave empty"))
-        self.fields["captcha"] = CaptchaField(
+        self.fields["captcha"] = OneTryCaptchaField(
             label=_("Type the characters in the picture"),
             widget=AccessibleCaptchaInput(),
             error_messages={
@@ -127,21 +170,37 @@ class RatingForm(forms.Form):
             },
         )
 
-    def is_shown(self, question: SurveyQuestion, data: dict) -> bool:
-        """Does ``question``'s condition hold for the answers in ``data``?"""
+    def condition_of(self, question: SurveyQuestion) -> Condition | None:
+        """What makes ``question`` appear: the earlier question's form values (a scale's
+        levels, a choice's options) and how they read in the visitor's language."""
         if not question.show_if_key:
-            return True
+            return None
         earlier = next((q for q in self.questions if q.key == question.show_if_key), None)
         if earlier is None:
-            return True  # a condition on a missing question never hides anything
-        if not self.is_shown(earlier, data):
+            return None  # a condition on a missing question never hides anything
+        wanted = set(question.show_if_answers)
+        if earlier.kind == SurveyQuestion.Kind.SCALE:
+            labels = earlier.display_options
+            names = earlier.names_by_level()
+            levels = [level for level in range(5, 0, -1) if wanted & names[level]]
+            return Condition(
+                earlier,
+                [str(level) for level in levels],
+                [str(labels[5 - level]) for level in levels if len(labels) >= 6 - level],
+            )
+        matching = [option for option in earlier.display_options if option in wanted]
+        return Condition(earlier, matching, matching)
+
+    def is_shown(self, question: SurveyQuestion, data: dict) -> bool:
+        """Does ``question``'s condition hold for the answers in ``data``?"""
+        condition = self.condition_of(question)
+        if condition is None:
+            return True
+        if not self.is_shown(condition.earlier, data):
             return False
-        answer = data.get(earlier.field_name)
-        if earlier.kind == SurveyQuestion.Kind.SCALE and answer not in (None, ""):
-            options = earlier.display_options
-            answer = options[5 - int(answer)] if 1 <= int(answer) <= 5 else None
-        chosen = set(answer) if isinstance(answer, list) else {answer}
-        return bool(chosen & set(question.show_if_answers))
+        answer = data.get(condition.earlier.field_name)
+        chosen = answer if isinstance(answer, list) else [answer]
+        return any(str(value) in condition.values for value in chosen if value not in (None, ""))
 
     def clean(self):
         data = super().clean()

@@ -298,6 +298,9 @@ class ResponseViewSet(SurveysModelViewSet):
 
     model = Response
     icon = "list-ul"
+    # A rating refers to nothing an editor would look up "usage" for, and indexing it would
+    # queue a reference-index task on every rating (the site's busiest write).
+    add_to_reference_index = False
     menu_order = 150
     index_view_class = ResponseIndexView
     inspect_view_class = ResponseInspectView

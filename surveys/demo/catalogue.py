@@ -102,10 +102,9 @@ ONLINE_BASE = "https://zwfw.qingchuan.example"
 APP_NAME = "“青川通”App"
 
 # The questionnaire: (key, text, English text, kind, scale, options, condition on "overall").
-# A condition names answers as they are labelled in the visitor's language: the scale's usual
-# labels are translated, so the English ones are listed too, or English visitors who chose
-# "Dissatisfied" would never be asked.
-POOR_ANSWERS = ["不满意", "非常不满意", "Dissatisfied", "Very dissatisfied"]
+# A condition on a scale names its levels by their labels in any of the site's languages (it
+# holds for an English visitor who chose "Dissatisfied").
+POOR_ANSWERS = ["不满意", "非常不满意"]
 PROBLEMS = [
     "排队等候时间长",
     "材料要求不清楚或反复提交",

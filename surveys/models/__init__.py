@@ -13,6 +13,7 @@ from surveys.models.surveys import (
     SurveyQuestion,
     default_scale_labels,
     public_survey_q,
+    scale_labels_by_level,
 )
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "SurveyQuestion",
     "SurveyResult",
     "default_scale_labels",
+    "scale_labels_by_level",
     "public_survey_q",
 ]

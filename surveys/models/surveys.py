@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -152,6 +154,17 @@ class Survey(ClusterableModel):
             and (self.opens_on is None or self.opens_on <= day)
             and (self.closes_on is None or day <= self.closes_on)
         )
+
+
+def scale_labels_by_level(scale: str) -> dict[int, set[str]]:
+    """A scale's usual label for each level (5 best … 1 worst) in each of the site's
+    languages."""
+    names: dict[int, set[str]] = {level: set() for level in range(5, 0, -1)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for index, label in enumerate(default_scale_labels().get(scale, [])[:5]):
+                names[5 - index].add(str(label))
+    return names
 
 
 def default_scale_labels() -> dict[str, list]:
@@ -311,6 +324,19 @@ class SurveyQuestion(Orderable):
         if self.kind == self.Kind.SCALE and self.scale:
             return default_scale_labels().get(self.scale, [])
         return []
+
+    def names_by_level(self) -> dict[int, set[str]]:
+        """Every way a condition may name each level (5 best … 1 worst) of this scale
+        question: its option, or the scale's label in each of the site's languages, or the
+        digit. A condition written as 不满意 holds for an English visitor who chose
+        "Dissatisfied"."""
+        if self.kind != self.Kind.SCALE:
+            return {}
+        if self.options:
+            names = {5 - index: {str(option)} for index, option in enumerate(self.options[:5])}
+        else:
+            names = scale_labels_by_level(self.scale)
+        return {level: names.get(level, set()) | {str(level)} for level in range(5, 0, -1)}
 
     def clean(self):
         errors: dict[str, str] = {}

@@ -8,7 +8,9 @@ nothing stored. The form page is never cached (it carries a CSRF token and a cap
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, redirect, render
+from captcha.models import CaptchaStore
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,17 +20,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys.actions import DuplicateResponse, Submission, case_working_days, submit_response
+from surveys.form_definitions import RatingDefinition, rating_definition
 from surveys.forms import RatingForm
-from surveys.models import Service, Survey
+from surveys.models import Service
 from surveys.protection import rate_limited, remember_device, request_client_key
 
 
-def _rating_survey(slug: str) -> Survey:
-    """A survey residents may rate: in use, of a current department (open or not)."""
-    return get_object_or_404(
-        Survey.objects.filter(active=True, department__active=True).select_related("department"),
-        slug=slug,
-    )
+def _rating_definition(slug: str) -> RatingDefinition:
+    """A survey residents may rate (in use, of a current department, open or not), with its
+    services and questions."""
+    definition = rating_definition(slug)
+    if definition is None:
+        raise Http404("No such survey")
+    return definition
 
 
 def _service_from_query(request, services: list[Service]) -> Service | None:
@@ -47,7 +51,11 @@ def _render(request, survey, form, *, service=None, message="", status=200, clos
             "service": service,
             "message": message,
             "closed": closed,
-            "questions": [(q, form[q.field_name]) for q in form.questions] if form else [],
+            "questions": (
+                [(q, form[q.field_name], form.condition_of(q)) for q in form.questions]
+                if form
+                else []
+            ),
             "working_days": case_working_days(),
         },
         status=status,
@@ -56,23 +64,28 @@ def _render(request, survey, form, *, service=None, message="", status=200, clos
     return response
 
 
-def _form(request, survey, services, service, data=None) -> RatingForm:
-    questions = list(survey.questions.order_by("sort_order", "pk"))
+def _form(request, definition, service, data=None) -> RatingForm:
     initial = {}
     if service is not None:
         initial = {"service": service.pk, "channel": request.GET.get("channel") or service.channel}
     elif request.GET.get("channel") in Service.Channel.values:
         initial = {"channel": request.GET["channel"]}
-    return RatingForm(data, survey=survey, questions=questions, services=services, initial=initial)
+    return RatingForm(
+        data,
+        survey=definition.survey,
+        questions=definition.questions,
+        services=definition.services,
+        initial=initial,
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def rate(request, slug):
     """Show the survey's form (service and channel filled in from the QR code) or take it."""
-    survey = _rating_survey(slug)
-    services = list(survey.services.public().order_by("name"))
-    service = _service_from_query(request, services)
+    definition = _rating_definition(slug)
+    survey = definition.survey
+    service = _service_from_query(request, definition.services)
     today = timezone.localdate()
     if not survey.is_open(today):
         message = _("This survey is not open for ratings now.")
@@ -86,9 +99,12 @@ def rate(request, slug):
         return _render(request, survey, None, message=message, status=status, closed=True)
 
     if request.method != "POST":
-        return _render(request, survey, _form(request, survey, services, service), service=service)
+        # The form's new captcha replaces those nobody answered in time (the answer check
+        # no longer clears them: see forms.OneTryCaptchaField).
+        CaptchaStore.remove_expired()
+        return _render(request, survey, _form(request, definition, service), service=service)
 
-    form = _form(request, survey, services, service, data=request.POST)
+    form = _form(request, definition, service, data=request.POST)
     if rate_limited(request):
         return _render(
             request,
@@ -146,7 +162,7 @@ def rate(request, slug):
 @require_safe
 def thanks(request, slug):
     """After a rating: what happens next."""
-    survey = _rating_survey(slug)
+    survey = _rating_definition(slug).survey
     return render(
         request,
         "surveys/thanks.html",
@@ -164,12 +180,12 @@ def csrf_failure(request, reason=""):
     match = getattr(request, "resolver_match", None)
     if match is None or match.view_name != "surveys:rate":
         return django_csrf_failure(request, reason=reason)
-    survey = _rating_survey(match.kwargs["slug"])
-    services = list(survey.services.public().order_by("name"))
-    form = _form(request, survey, services, _service_from_query(request, services), request.POST)
+    definition = _rating_definition(match.kwargs["slug"])
+    service = _service_from_query(request, definition.services)
+    form = _form(request, definition, service, request.POST)
     return _render(
         request,
-        survey,
+        definition.survey,
         form,
         status=403,
         message=_(

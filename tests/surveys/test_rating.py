@@ -261,3 +261,18 @@ def test_two_hundred_clients_at_once_are_each_stored_exactly_once():
     assert Response.objects.count() == 200
     assert Response.objects.values("client_key").distinct().count() == 200
     assert Answer.objects.count() == 200
+
+
+def test_a_condition_on_the_scale_holds_in_either_language(client):
+    """The condition names 不满意 / 非常不满意; an English visitor reads and chooses
+    "Dissatisfied", and the question follows them (the page's script compares levels)."""
+    survey, service, questions = build_rating_survey()
+    overall = questions[0]
+    overall.options = []  # the scale's own labels, translated
+    overall.save()
+    html = client.get(rate_url(survey, service), **EN).content.decode()
+    assert 'data-show-if="overall" data-show-if-answers="2|1"' in html
+    note = html[html.index("condition-note") :][:200]
+    assert "Answer this only if you answered “Dissatisfied、Very dissatisfied” above." in note, note
+    response = fill(client, survey, service, questions, level=2)  # no reason given
+    _refused(response, status=400, message="This question needs an answer.")

@@ -10,10 +10,9 @@
     var set = form.querySelector('[data-key="' + key + '"]');
     if (!set || set.hidden) return [];
     var picked = [];
+    // Form values: a scale's level (5 … 1) or a choice's option, as the server lists them.
     set.querySelectorAll("input:checked").forEach(function (input) {
-      var label = input.closest("label");
-      picked.push(input.type === "radio" && set.querySelector(".choices--scale") ?
-        (label ? label.textContent.trim() : input.value) : input.value);
+      picked.push(input.value);
     });
     return picked;
   }
