@@ -9,8 +9,11 @@ the transaction commits.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
@@ -103,10 +106,18 @@ class ScopedDeleteView(ScopedQuerysetMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ScopedQuerysetMixin, generic.InspectView):
-    """Inspect view limited to objects the user may see."""
+    """Inspect view limited to objects the user may see, its times in the city's time zone."""
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_scoped_queryset(), pk=self.pk)
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # Wagtail's inspect template prints ``value|localize``, and a filter that does not ask
+        # for local time receives the stored UTC time: 20:30 for a change at 04:30 in the city.
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
 
 
 class ScopedHistoryView(ScopedQuerysetMixin, history.HistoryView):

@@ -175,3 +175,14 @@ def test_dashboard_panel_is_absent_for_accounts_without_a_department(client, cur
     client.force_login(writer)
     content = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "portal-department-work" not in content
+
+
+def test_inspect_pages_show_times_in_the_citys_time_zone(admin_client, world):
+    """A value entered at 04:30 in the city reads 04:30, not the stored UTC 20:30."""
+    measurement = world["meas_a"]
+    stored = datetime.datetime(2026, 10, 5, 20, 30, tzinfo=datetime.UTC)
+    type(measurement).objects.filter(pk=measurement.pk).update(entered_at=stored)
+    html = admin_client.get(reverse("portal_measurement:inspect", args=[measurement.pk]))
+    text = html.content.decode()
+    assert "2026年10月6日 04:30" in text
+    assert "20:30" not in text

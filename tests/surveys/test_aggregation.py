@@ -136,3 +136,17 @@ def test_command_aggregates_a_month_and_refuses_a_bad_one():
     assert "2026-10: 2 ratings" in out.getvalue() and f"{indicator.code}: created" in out.getvalue()
     with pytest.raises(CommandError, match="2026-10"):
         call_command("aggregate_surveys", "--month", "October")
+
+
+def test_command_by_default_publishes_last_month_never_the_month_in_progress(monkeypatch):
+    survey, overall, indicator, window, _online = rated_survey()
+    rate(survey, overall, [5, 3], service=window)  # October
+    rate(survey, overall, [1], service=window, month=datetime.date(2026, 11, 1), day=2)
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 11, 5)
+    )
+    out = StringIO()
+    call_command("aggregate_surveys", stdout=out)
+    assert "2026-10: 2 ratings" in out.getvalue()
+    assert "2026-11" not in out.getvalue()
+    assert not SurveyResult.objects.filter(period=datetime.date(2026, 11, 1)).exists()

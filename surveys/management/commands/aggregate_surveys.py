@@ -20,9 +20,11 @@ class Command(BaseCommand):
     """Turn residents' ratings into monthly results and satisfaction indicator scores."""
 
     help = (
-        "Aggregate the ratings of a month (default: this month so far and the previous month) "
-        "into each survey's and service's monthly result and the linked satisfaction "
-        "indicators' scores. Safe to run again: the same ratings give the same figures."
+        "Aggregate the ratings of a month (default: last month, the latest finished one) into "
+        "each survey's and service's monthly result and the linked satisfaction indicators' "
+        "scores. Safe to run again: the same ratings give the same figures. A month in "
+        "progress is aggregated only when named: each run would change its figures, and every "
+        "change of a published figure is a correction with its history."
     )
 
     def add_arguments(self, parser):
@@ -31,11 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, month=None, **options):
         if month is None:
             this_month = timezone.localdate().replace(day=1)
-            previous = (this_month - datetime.timedelta(days=1)).replace(day=1)
-            months = [previous, this_month]
-        else:
-            months = [month]
-        for wanted in months:
+            month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+        for wanted in [month]:
             started = time.monotonic()
             result = aggregate_month(wanted)
             self.stdout.write(
