@@ -24,10 +24,11 @@ VERSION_KEY = "portal:data-version"
 _BUMPS_BATCHED = contextvars.ContextVar("portal_cache_bumps_batched", default=False)
 
 
-def data_version() -> int:
+def data_version() -> int | None:
     """The current data version. A version lost from the cache (evicted, or the cache
     restarted) comes back as a new number, never an old one: what a worker memorised under an
-    old version (``surveys.form_definitions``) must not look current again."""
+    old version (``surveys.form_definitions``) must not look current again. None while the
+    shared cache cannot be reached (nothing may be memorised then)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
@@ -82,10 +83,15 @@ def bump_on_change(*models, uid: str, on_save: bool = True) -> None:
         post_delete.connect(bump_on_signal, sender=model, dispatch_uid=f"{uid}-bump-del-{name}")
 
 
-def _page_key(request) -> str:
+def _page_key(request) -> str | None:
+    """The page's key under the current data version; None while the cache is unreachable
+    (nothing is stored that a later outage could serve stale)."""
+    version = data_version()
+    if version is None:
+        return None
     raw = f"{request.get_full_path()}|{translation.get_language()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"portal:page:{data_version()}:{digest}"
+    return f"portal:page:{version}:{digest}"
 
 
 def cached_public_page(view):
@@ -100,14 +106,15 @@ def cached_public_page(view):
         ):
             return view(request, *args, **kwargs)
         # CachedPageMiddleware has looked already when it ran: a miss there is a miss here.
-        key = getattr(request, "_portal_page_key", None)
-        if key is None:
+        if hasattr(request, "_portal_page_key"):
+            key = request._portal_page_key
+        else:
             key = _page_key(request)
-            cached = cache.get(key)
+            cached = cache.get(key) if key else None
             if cached is not None:
                 return cached
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not getattr(response, "streaming", False):
+        if key and response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             # CSRF tokens are per visitor: never cache a page that carries one (why a scan:
@@ -138,7 +145,7 @@ class CachedPageMiddleware:
             and not request.user.is_authenticated
         ):
             key = _page_key(request)
-            cached = cache.get(key)
+            cached = cache.get(key) if key else None
             if cached is not None:
                 return cached
             request._portal_page_key = key

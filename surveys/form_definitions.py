@@ -5,7 +5,8 @@ The rating form is the site's busiest write, and these three reads were three of
 round trips to the database. Every change to a survey, question, service or department bumps
 the data version in the shared cache (``portal.cache``), so a worker reloads at its next rating
 after an editor's change, whichever worker the change was made in. Only surveys that exist are
-held (an unknown address is looked up every time; it is a 404 anyway).
+held (an unknown address is looked up every time; it is a 404 anyway), and nothing is held
+while the shared cache cannot be reached.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def rating_definition(slug: str) -> RatingDefinition | None:
     or not), its public services by name and its questions in order; None if there is none."""
     version = data_version()  # read before the rows: a change meanwhile reloads next time
     held = _held.get(slug)
-    if held is not None and held[0] == version:
+    if held is not None and version is not None and held[0] == version:
         return held[1]
     survey = (
         Survey.objects.filter(active=True, department__active=True, slug=slug)
@@ -46,7 +47,8 @@ def rating_definition(slug: str) -> RatingDefinition | None:
         services=list(survey.services.public().order_by("name")),
         questions=list(survey.questions.order_by("sort_order", "pk")),
     )
-    _held[slug] = (version, definition)
+    if version is not None:  # the shared cache is reachable: a change will be seen
+        _held[slug] = (version, definition)
     return definition
 
 

@@ -84,4 +84,8 @@ def rate_limited(request) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
+    if count is None:
+        # The shared cache is out of reach (Redis down; django-redis logged it): ratings are
+        # let through rather than refused, and the once-a-day rule still holds.
+        return False
     return count > limit

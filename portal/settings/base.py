@@ -133,15 +133,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+
 # Rate limits and page caches must hold across worker processes, so the cache is shared:
 # the database cache by default (demo), Redis when REDIS_URL is set (production).
-if os.environ.get("REDIS_URL"):
-    CACHES = {
+# Redis gone must not take the site down: django-redis answers a failed call as a miss (logged),
+# within half a second, so pages are served uncached and the rating form's rate limit lets
+# ratings through (the one-a-day rule is the database's) until Redis is back.
+def redis_caches(url: str) -> dict:
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if os.environ.get("REDIS_URL"):
+    CACHES = redis_caches(os.environ["REDIS_URL"])
 else:
     CACHES = {
         "default": {
