@@ -23,3 +23,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# 503 with Retry-After while the database is unreachable (a restart), 500 otherwise.
+handler500 = "portal.errors.server_error"

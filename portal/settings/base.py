@@ -85,8 +85,10 @@ WSGI_APPLICATION = "portal.wsgi.application"
 
 # SQLite for the zero-setup demo; PostgreSQL (DATABASE_URL) in production and tests.
 DATABASES = {
+    # Connections are kept for a minute and checked before reuse: after a database restart a
+    # worker reconnects by itself instead of failing its next request (portal/errors.py).
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
 
