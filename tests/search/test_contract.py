@@ -24,6 +24,7 @@ from search import documents, indexing
 from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS, SearchQuery
 from search.backends.embedded import EmbeddedBackend
 from search.forms import SearchForm
+from search.highlight import highlight, highlight_pattern
 from search.models import PendingIndexUpdate, SearchSynonym
 from surveys.factories import SurveyResultFactory
 
@@ -78,6 +79,18 @@ def test_part_of_a_word_finds_indicators_named_with_it(backend, city):
     found = set(titles(results))
     assert {"群众安全感满意度", "经营主体满意度", "办事群众满意度"} <= found
     assert "刑事案件破案率" not in found
+
+
+def test_traditional_characters_find_the_simplified_text(backend, city):
+    simplified = search(backend, "满意度", types=("indicator",))
+    traditional = search(backend, "滿意度", types=("indicator",))
+    assert titles(traditional) == titles(simplified) and traditional.total > 0
+    assert (
+        highlight("办事群众满意度", highlight_pattern("滿意度", []))
+        == "办事群众<mark>满意度</mark>"
+    )
+    goal = search(backend, "營商環境")  # 营商环境
+    assert goal.hits and goal.hits[0].title == "持续优化营商环境"
 
 
 def test_titles_with_the_typed_words_come_before_synonym_matches(backend, city):

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from elasticsearch.dsl import A, Q, Search
 
 from search.backends.base import FACETS, MAX_PAGE, MAX_QUERY_CHARS, PER_PAGE, SearchQuery
+from search.text import to_simplified
 
 # facet name -> indexed field
 FACET_FIELDS = {
@@ -29,8 +30,9 @@ _SPACES_RE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
-    """The query text as sent: cut at MAX_QUERY_CHARS, whitespace collapsed."""
-    return _SPACES_RE.sub(" ", (text or "")[:MAX_QUERY_CHARS]).strip()
+    """The query text as sent: cut at MAX_QUERY_CHARS, whitespace collapsed, traditional
+    characters as simplified."""
+    return to_simplified(_SPACES_RE.sub(" ", (text or "")[:MAX_QUERY_CHARS]).strip())
 
 
 def facet_filters(query: SearchQuery) -> dict[str, Q]:
