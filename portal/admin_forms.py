@@ -8,10 +8,11 @@ measurement to another department (DESIGN.md: editors change only what their dep
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from portal.models import Goal, Indicator
+from portal.models import ADJUSTABLE_FIELDS, Cycle, Goal, Indicator, TargetAdjustment
 from portal.permissions import can_manage_all_departments, editable_departments
 
 
@@ -29,29 +30,75 @@ class DepartmentScopedAdminForm(WagtailAdminModelForm):
     def restrict_choices(self, departments) -> None:
         """Narrow this form's choice fields to ``departments`` (a queryset)."""
 
-    def _narrow(self, field_name: str, queryset) -> None:
+    def _narrow(self, field_name: str, queryset, *, preselect: bool = True) -> None:
         field = self.fields.get(field_name)
         if field is not None:
             field.queryset = queryset
             # One department: pick it for the editor on a new object.
-            if not self.instance.pk and field_name not in self.initial:
+            if preselect and not self.instance.pk and field_name not in self.initial:
                 choices = list(queryset[:2])
                 if len(choices) == 1:
                     self.initial[field_name] = choices[0].pk
 
 
 class GoalAdminForm(DepartmentScopedAdminForm):
-    """Goal form: the lead department must be one the editor works for."""
+    """Goal form: the lead department must be one the editor works for, the cycle one still
+    open, the parent one of the department's own goals or a city goal, and co-departments
+    only those the editor works for or the city already named (a goal hung under another
+    department's goal, or naming another department, would appear on that department's page)."""
 
     def restrict_choices(self, departments) -> None:
         self._narrow("owner", departments)
+        self._narrow("cycle", Cycle.objects.filter(closed=False))
+        current = self.instance.parent_id if self.instance.pk else None
+        self._narrow(
+            "parent",
+            Goal.objects.filter(
+                Q(owner__in=departments) | Q(level=Goal.Level.CITY) | Q(pk=current),
+                cycle__closed=False,
+            ).select_related("cycle"),
+            preselect=False,
+        )
+        named = self.instance.co_departments.all() if self.instance.pk else []
+        self._narrow(
+            "co_departments",
+            departments.model.objects.filter(
+                Q(pk__in=departments.values("pk")) | Q(pk__in=[d.pk for d in named])
+            ),
+            preselect=False,
+        )
 
 
 class IndicatorAdminForm(DepartmentScopedAdminForm):
-    """Indicator form: only goals led by the editor's departments."""
+    """Indicator form: only goals led by the editor's departments in open cycles; in a
+    published cycle the terms that decide lights and scores are changed only by a target
+    adjustment (DESIGN.md: a published figure never changes silently)."""
 
     def restrict_choices(self, departments) -> None:
-        self._narrow("goal", Goal.objects.filter(owner__in=departments))
+        self._narrow("goal", Goal.objects.filter(owner__in=departments, cycle__closed=False))
+
+    def _published(self, goal) -> bool:
+        return goal is not None and goal.cycle.published
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        stored = Indicator.objects.select_related("goal__cycle").get(pk=self.instance.pk)
+        if not (self._published(stored.goal) or self._published(cleaned.get("goal"))):
+            return cleaned
+        for name in ADJUSTABLE_FIELDS:
+            if name in self.changed_data and name in self.fields:
+                self.add_error(
+                    name,
+                    _(
+                        "This indicator's cycle is published: its %(term)s changes only "
+                        "through a target adjustment (Performance management → Target "
+                        "adjustments), approved by a city administrator and shown publicly."
+                    )
+                    % {"term": Indicator._meta.get_field(name).verbose_name},
+                )
+        return cleaned
 
 
 class MeasurementAdminForm(DepartmentScopedAdminForm):
@@ -84,7 +131,10 @@ class MeasurementAdminForm(DepartmentScopedAdminForm):
             )
 
     def restrict_choices(self, departments) -> None:
-        self._narrow("indicator", Indicator.objects.filter(goal__owner__in=departments))
+        self._narrow(
+            "indicator",
+            Indicator.objects.filter(goal__owner__in=departments, goal__cycle__closed=False),
+        )
 
     def clean_period(self):
         period = self.cleaned_data.get("period")
@@ -104,3 +154,41 @@ class MeasurementAdminForm(DepartmentScopedAdminForm):
                 _("Say why the value is corrected: the change is published with its reason."),
             )
         return cleaned
+
+
+class TargetAdjustmentRequestForm(DepartmentScopedAdminForm):
+    """A department's request to adjust a published indicator's term, with its reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "effective_from" in self.fields:
+            self.fields["effective_from"].help_text = _(
+                "Any day of the first month judged against the adjusted value; earlier "
+                "months keep the original one."
+            )
+
+    def restrict_choices(self, departments) -> None:
+        self._narrow(
+            "indicator",
+            Indicator.objects.filter(goal__owner__in=departments, goal__cycle__closed=False),
+        )
+
+
+class TargetAdjustmentDecisionForm(WagtailAdminModelForm):
+    """A city administrator's decision on a request: approve (the change applies) or reject."""
+
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve: apply the change")), (REJECT, _("Reject"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Approving changes the indicator from the effective month, recomputes lights and "
+            "scores, and publishes the adjustment with its reason on the indicator's page."
+        ),
+    )
+
+    class Meta:
+        model = TargetAdjustment
+        fields = ["decision"]

@@ -10,6 +10,11 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core import checks
+
+        from portal.checks import check_stored_codes
         from portal.signal_handlers import register_signal_handlers
+
+        checks.register(check_stored_codes, checks.Tags.database)
 
         register_signal_handlers()

@@ -20,6 +20,7 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal import cache as portal_cache
 from portal.models import (
@@ -31,10 +32,12 @@ from portal.models import (
     Measurement,
     QualitativeReview,
     Status,
+    TargetAdjustment,
 )
 from portal.scoring import score_departments
 from portal.signals import cycle_recomputed
 from portal.status import ROLL_UP_VALUES, judge_frame, roll_up, status_series
+from portal.terms import TERMS, as_float, original_term, term_in_force
 from portal.values import is_missing
 
 INDICATOR_FIELDS = [
@@ -52,6 +55,7 @@ INDICATOR_FIELDS = [
     "latest_period",
     "progress",
     "status",
+    "adjustments",
 ]
 
 
@@ -112,6 +116,7 @@ def _judge_cycle(
     period_array[:] = shown
     grid["period"] = np.tile(period_array, count)
     grid["elapsed"] = np.tile(np.arange(1, len(shown) + 1) / len(months), count)
+    _apply_adjustments(grid)
     measured = measurements.assign(position=measurements["period"].map(position_of))
     measured = measured.dropna(subset=["position"]).astype({"position": int})
     grid = grid.merge(
@@ -122,6 +127,24 @@ def _judge_cycle(
     )
     green, yellow = _thresholds(cycle)
     return judge_frame(grid, green=green, yellow=yellow)
+
+
+def _apply_adjustments(grid: pd.DataFrame) -> None:
+    """Judge each month against the terms in force then (portal.terms): an approved target
+    adjustment applies from its effective month, earlier months keep the original value.
+    Adds ``target_adjusted`` and ``original_target``, which the score breakdown names."""
+    grid["target_adjusted"] = False
+    grid["original_target"] = math.nan
+    # Only the rows of adjusted indicators (a handful) are touched, one by one.
+    for index in grid.index[grid["adjustments"].map(bool)]:
+        adjustments, month = grid.at[index, "adjustments"], grid.at[index, "period"]
+        for term in TERMS:
+            value, adjusted = term_in_force(term, grid.at[index, term], adjustments, month)
+            grid.at[index, term] = value if term == "direction" else as_float(value)
+            if term == "target" and adjusted:
+                grid.at[index, "target_adjusted"] = True
+                original = original_term("target", value, adjustments)
+                grid.at[index, "original_target"] = as_float(original)
 
 
 def _goal_statuses(
@@ -320,7 +343,17 @@ def indicator_series(indicator: Indicator) -> pd.DataFrame:
         # This indicator's own newest figure counts even before the next recompute.
         as_of = max(as_of or months[0], max(values))
     green, yellow = _thresholds(cycle)
-    return status_series(
+    adjustments = indicator.adjustments or []
+    terms = None
+    if adjustments:
+        current = {term: getattr(indicator, term) for term in TERMS}
+        terms = {
+            month: {
+                term: term_in_force(term, current[term], adjustments, month)[0] for term in TERMS
+            }
+            for month in months
+        }
+    series = status_series(
         pd.Series({period: float(value) for period, value in values.items()}, dtype=float),
         months=months,
         baseline=indicator.baseline,
@@ -329,7 +362,35 @@ def indicator_series(indicator: Indicator) -> pd.DataFrame:
         as_of=as_of,
         green=green,
         yellow=yellow,
+        terms=terms,
     )
+    series["target"] = [
+        float(indicator.target if terms is None else terms[period]["target"])
+        for period in series["period"]
+    ]
+    series["adjustment"] = [adjustment_note(adjustments, period) for period in series["period"]]
+    return series
+
+
+def adjustment_note(adjustments: list[dict], month: datetime.date) -> str:
+    """What the downloads say beside a month judged against an adjusted term: the original
+    and adjusted values, the approval date and the reason ("" for an original term)."""
+    label = month.strftime("%Y-%m")
+    notes = []
+    for adjustment in adjustments or ():
+        if adjustment["effective_from"] <= label:
+            notes.append(
+                _("%(field)s %(old)s → %(new)s (approved %(date)s, from %(month)s): %(reason)s")
+                % {
+                    "field": TargetAdjustment.Field(adjustment["field"]).label,
+                    "old": adjustment["old"] or "—",
+                    "new": adjustment["new"] or "—",
+                    "date": adjustment["decided_on"],
+                    "month": adjustment["effective_from"],
+                    "reason": adjustment["reason"],
+                }
+            )
+    return "; ".join(notes)
 
 
 def department_evaluations(

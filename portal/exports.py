@@ -15,9 +15,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Indicator, Status
+from portal.models import Indicator, Status, TargetAdjustment
 from portal.months import iso_month
 from portal.templatetags.portal_tags import quantize
+from portal.terms import original_term
 from portal.values import finite_or_none, none_for_missing
 
 FORMATS = ("csv", "xlsx", "json")
@@ -26,7 +27,16 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json; charset=utf-8",
 }
-COLUMN_KEYS = ["period", "value", "planned", "progress", "expected", "status"]
+COLUMN_KEYS = [
+    "period",
+    "value",
+    "planned",
+    "progress",
+    "expected",
+    "status",
+    "target",
+    "adjustment",
+]
 
 
 def column_labels(unit: str = "") -> dict[str, str]:
@@ -39,6 +49,8 @@ def column_labels(unit: str = "") -> dict[str, str]:
         "progress": _("Progress (%)"),
         "expected": _("Expected progress (%)"),
         "status": _("Status"),
+        "target": _("Target in force") + suffix,
+        "adjustment": _("Target adjustment"),
     }
 
 
@@ -62,8 +74,13 @@ def _percent(share):
 
 def indicator_records(series: pd.DataFrame) -> list[dict]:
     """The shown table's rows: month as YYYY-MM, values to 4 places, shares as percentages,
-    None where there is no figure. The page prints these; the downloads are built from them
-    (``indicator_table``), so a download holds exactly what the page shows."""
+    None where there is no figure; the target each month was judged against and, from an
+    approved target adjustment's effective month, the adjustment (original → adjusted, date,
+    reason). The page prints these; the downloads are built from them (``indicator_table``),
+    so a download holds exactly what the page shows."""
+    count = len(series)
+    targets = series["target"].tolist() if "target" in series else [None] * count
+    notes = series["adjustment"].tolist() if "adjustment" in series else [""] * count
     return [
         {
             "period": iso_month(period),
@@ -72,14 +89,18 @@ def indicator_records(series: pd.DataFrame) -> list[dict]:
             "progress": _percent(progress),
             "expected": _percent(expected),
             "status": _status_text(status),
+            "target": _round(target, 4),
+            "adjustment": note or "",
         }
-        for period, value, planned, progress, expected, status in zip(
+        for period, value, planned, progress, expected, status, target, note in zip(
             series["period"].tolist(),
             series["value"].tolist(),
             series["planned"].tolist(),
             series["progress"].tolist(),
             series["expected"].tolist(),
             series["status"].tolist(),
+            targets,
+            notes,
             strict=True,
         )
     ]
@@ -129,6 +150,38 @@ def correction_records(corrections) -> list[dict]:
     ]
 
 
+ADJUSTMENT_KEYS = ["field", "original", "adjusted", "effective_from", "approved_on", "reason"]
+
+
+def adjustment_labels() -> dict[str, str]:
+    """The target adjustments table's headings, as on the indicator page."""
+    return {
+        "field": _("Term"),
+        "original": _("Original"),
+        "adjusted": _("Adjusted"),
+        "effective_from": _("From month"),
+        "approved_on": _("Approved on"),
+        "reason": _("Reason"),
+    }
+
+
+def adjustment_records(indicator: Indicator) -> list[dict]:
+    """The indicator's approved target adjustments (``Indicator.adjustments``), oldest first:
+    the public record of every change of its terms after its cycle was published."""
+    labels = dict(TargetAdjustment.Field.choices)
+    return [
+        {
+            "field": str(labels.get(a["field"], a["field"])),
+            "original": a["old"],
+            "adjusted": a["new"],
+            "effective_from": a["effective_from"],
+            "approved_on": a["decided_on"],
+            "reason": a["reason"],
+        }
+        for a in indicator.adjustments or []
+    ]
+
+
 def table_records(table: pd.DataFrame) -> list[dict]:
     return table.to_dict(orient="records")
 
@@ -144,6 +197,10 @@ def metadata(indicator: Indicator, table: pd.DataFrame, *, page_url: str = "") -
         "unit": indicator.unit,
         "baseline": _round(indicator.baseline, 4),
         "target": _round(indicator.target, 4),
+        "original_target": _round(
+            original_term("target", indicator.target, indicator.adjustments), 4
+        ),
+        "target_adjusted": any(a["field"] == "target" for a in indicator.adjustments or []),
         "direction": indicator.direction,
         "source": indicator.source_description,
         "methodology": indicator.methodology,
@@ -215,7 +272,11 @@ def to_csv(table: pd.DataFrame, unit: str = "") -> bytes:
 
 
 def to_xlsx(
-    table: pd.DataFrame, meta: dict, unit: str = "", corrections: list[dict] | None = None
+    table: pd.DataFrame,
+    meta: dict,
+    unit: str = "",
+    corrections: list[dict] | None = None,
+    adjustments: list[dict] | None = None,
 ) -> bytes:
     about = about_frame(
         [
@@ -223,6 +284,7 @@ def to_xlsx(
             (_("Department"), meta["department"]),
             (_("Unit"), meta["unit"]),
             (_("Target"), meta["target"]),
+            (_("Original target"), meta["original_target"]),
             (_("Source"), meta["source"]),
             (_("Methodology"), meta["methodology"]),
             (_("Methodology page"), meta["methodology_url"]),
@@ -231,17 +293,23 @@ def to_xlsx(
         ]
     )
     fixes = pd.DataFrame(corrections or [], columns=CORRECTION_KEYS)
+    changes = pd.DataFrame(adjustments or [], columns=ADJUSTMENT_KEYS)
     return workbook(
         [
             ("data", table.rename(columns=column_labels(unit))),
             ("about", about),
             ("corrections", fixes.rename(columns=correction_labels())),
+            ("adjustments", changes.rename(columns=adjustment_labels())),
         ]
     )
 
 
 def to_json(
-    table: pd.DataFrame, meta: dict, unit: str = "", corrections: list[dict] | None = None
+    table: pd.DataFrame,
+    meta: dict,
+    unit: str = "",
+    corrections: list[dict] | None = None,
+    adjustments: list[dict] | None = None,
 ) -> bytes:
     return json_bytes(
         {
@@ -250,6 +318,8 @@ def to_json(
             "data": table_records(table),
             "correction_columns": columns_json(CORRECTION_KEYS, correction_labels()),
             "corrections": corrections or [],
+            "adjustment_columns": columns_json(ADJUSTMENT_KEYS, adjustment_labels()),
+            "adjustments": adjustments or [],
         }
     )
 
@@ -264,12 +334,15 @@ def download_response(
     table = indicator_table(series)
     unit = indicator.unit
     fixes = correction_records(corrections)
+    changes = adjustment_records(indicator)
     if fmt == "csv":
         body = to_csv(table, unit)
     elif fmt == "xlsx":
-        body = to_xlsx(table, metadata(indicator, table, page_url=page_url), unit, fixes)
+        meta = metadata(indicator, table, page_url=page_url)
+        body = to_xlsx(table, meta, unit, fixes, changes)
     elif fmt == "json":
-        body = to_json(table, metadata(indicator, table, page_url=page_url), unit, fixes)
+        meta = metadata(indicator, table, page_url=page_url)
+        body = to_json(table, meta, unit, fixes, changes)
     else:
         raise ValueError(fmt)
     return attachment(body, fmt, indicator.code)

@@ -24,6 +24,7 @@ from portal.models import (
     Indicator,
     Measurement,
     QualitativeReview,
+    TargetAdjustment,
 )
 
 ALL_ACTIONS = ("add", "change", "delete", "view")
@@ -173,9 +174,30 @@ department_policy = DepartmentScopedPermissionPolicy(
 goal_policy = DepartmentScopedPermissionPolicy(Goal, "owner")
 indicator_policy = DepartmentScopedPermissionPolicy(Indicator, "goal__owner")
 measurement_policy = DepartmentScopedPermissionPolicy(Measurement, "indicator__goal__owner")
+
+
+class TargetAdjustmentPermissionPolicy(DepartmentScopedPermissionPolicy):
+    """Target adjustments: whoever may change a department's indicators requests one for
+    them (and sees their department's requests); only city administrators decide ("change");
+    nobody deletes one, because the record is the public trace of the change."""
+
+    def __init__(self):
+        super().__init__(TargetAdjustment, "indicator__goal__owner", city_only_actions=("change",))
+
+    def user_has_permission(self, user, action):
+        if not user or not user.is_active or action == "delete":
+            return False
+        if action == "change":
+            return can_manage_all_departments(user)
+        # The indicator's permissions decide: a city needs no new group permission for this.
+        wanted = ["change"] if action == "add" else ["view", "change"]
+        return indicator_policy.user_has_any_permission(user, wanted)
+
+
 cycle_policy = CityOnlyPermissionPolicy(Cycle)
 review_policy = CityOnlyPermissionPolicy(QualitativeReview, "department")
 department_editor_policy = CityOnlyPermissionPolicy(DepartmentEditor, "department")
+adjustment_policy = TargetAdjustmentPermissionPolicy()
 
 POLICIES = {
     Department: department_policy,
@@ -185,6 +207,7 @@ POLICIES = {
     Cycle: cycle_policy,
     QualitativeReview: review_policy,
     DepartmentEditor: department_editor_policy,
+    TargetAdjustment: adjustment_policy,
 }
 
 

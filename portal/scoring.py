@@ -176,6 +176,8 @@ def _indicator_item(row: Mapping, achievement: float | None) -> dict:
             "achievement": None,
             "status": str(row["status"]),
             "points": 0.0,
+            "target_adjusted": bool(row.get("target_adjusted", False)),
+            "original_target": _round(row.get("original_target"), POINT_DIGITS),
         }
     item["achievement"] = _round(achievement, SCORE_DIGITS)
     return item
@@ -202,7 +204,14 @@ def _display_items(frame: pd.DataFrame) -> list[dict]:
         if period not in labels:
             labels[period] = _month_label(period)
         periods.append(labels[period])
-    return [
+    # Which target each row was judged against: the adjusted one from an approved target
+    # adjustment's effective month (portal.evaluation), else the original.
+    if "target_adjusted" in frame:
+        adjusted = [bool(a) for a in frame["target_adjusted"].tolist()]
+        originals = _rounded_column(frame, "original_target", POINT_DIGITS)
+    else:
+        adjusted, originals = [False] * len(frame), [None] * len(frame)
+    items = [
         {
             "code": str(code),
             "name": str(name),
@@ -233,6 +242,10 @@ def _display_items(frame: pd.DataFrame) -> list[dict]:
             strict=True,
         )
     ]
+    for item, is_adjusted, original in zip(items, adjusted, originals, strict=True):
+        item["target_adjusted"] = is_adjusted
+        item["original_target"] = original if is_adjusted else None
+    return items
 
 
 def _weighted(items: list[tuple[dict, float | None, float]]) -> tuple[float | None, float]:

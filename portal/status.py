@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 
 import pandas as pd
@@ -224,12 +224,15 @@ def status_series(
     as_of: datetime.date | None,
     green: float,
     yellow: float,
+    terms: Mapping[datetime.date, Mapping] | None = None,
 ) -> pd.DataFrame:
     """One indicator month by month up to ``as_of``: period, value, planned, progress, expected,
     status, carried.
 
     ``values`` is indexed by month; months outside ``months`` are ignored. ``value`` stays NaN in
     a month without a figure while its status uses the carried-forward figure (``carried``).
+    ``terms`` maps a month to its baseline, target and direction when a target adjustment made
+    them differ from month to month (portal.terms); without it every month uses the arguments.
     """
     months = [first_of_month(m) for m in months]
     if as_of is not None:
@@ -265,11 +268,12 @@ def status_series(
         value = by_month.get(month)
         if value is not None:
             last = value
+        month_terms = terms.get(month) if terms else None
         assessed = assess(
             value=last,
-            baseline=baseline,
-            target=target,
-            direction=direction,
+            baseline=baseline if month_terms is None else month_terms["baseline"],
+            target=target if month_terms is None else month_terms["target"],
+            direction=direction if month_terms is None else month_terms["direction"],
             elapsed_share=(n + 1) / total,
             green=green,
             yellow=yellow,

@@ -209,6 +209,8 @@ def indicator_detail(request, code):
             "cycle": indicator.goal.cycle,
             "department": indicator.goal.owner,
             "corrections": _corrections(indicator),
+            "adjustments": exports.adjustment_records(indicator),
+            "adjustment_columns": exports.adjustment_labels(),
             **charts.indicator_chart_context(indicator),
         },
     )

@@ -19,7 +19,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.actions import record_measurement
@@ -234,8 +233,9 @@ class CycleViewSet(PortalModelViewSet):
         "weight_satisfaction",
         "weight_qualitative",
         "published",
+        "closed",
     ]
-    list_filter = ["published"]
+    list_filter = ["published", "closed"]
     search_fields = ["name"]
     ordering = ["-year"]
 
@@ -468,22 +468,3 @@ class DepartmentEditorViewSet(PortalModelViewSet):
     search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]
     ordering = ["department__sort_order", "user__username"]
     list_select_related = ("user", "department")
-
-
-class PerformanceViewSetGroup(ViewSetGroup):
-    """The 绩效管理 menu: every admin screen of the performance domain."""
-
-    menu_label = _("Performance management")
-    menu_icon = "tasks"
-    menu_order = 150
-    items = (
-        GoalViewSet("portal_goal", url_prefix="performance/goals"),
-        IndicatorViewSet("portal_indicator", url_prefix="performance/indicators"),
-        MeasurementViewSet("portal_measurement", url_prefix="performance/measurements"),
-        DepartmentViewSet("portal_department", url_prefix="performance/departments"),
-        CycleViewSet("portal_cycle", url_prefix="performance/cycles"),
-        QualitativeReviewViewSet("portal_review", url_prefix="performance/reviews"),
-        DepartmentEditorViewSet(
-            "portal_department_editor", url_prefix="performance/department-editors"
-        ),
-    )

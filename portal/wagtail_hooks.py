@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
@@ -14,10 +15,11 @@ from portal.permissions import register_policies
 register_policies()
 
 from portal import home, import_views  # noqa: E402
+from portal.actions import ADJUSTMENT_APPROVED, ADJUSTMENT_REJECTED  # noqa: E402
+from portal.adjustment_views import PerformanceViewSetGroup  # noqa: E402
 from portal.models import Indicator, Status  # noqa: E402
 from portal.months import previous_month  # noqa: E402
 from portal.permissions import editable_departments  # noqa: E402
-from portal.viewsets import PerformanceViewSetGroup  # noqa: E402
 
 DASHBOARD_LIMIT = 10
 
@@ -39,6 +41,14 @@ def register_import_menu_item():
 
 
 hooks.register("register_log_actions", import_views.register_import_log_actions)
+
+
+@hooks.register("register_log_actions")
+def register_adjustment_log_actions(actions):
+    actions.register_action(ADJUSTMENT_APPROVED, _("Approve target adjustment"), _("Approved"))
+    actions.register_action(ADJUSTMENT_REJECTED, _("Reject target adjustment"), _("Rejected"))
+
+
 # The public home page's figures (HomePage.get_context asks this hook; portal.home reads the
 # domain's models, which the page model's module must not import: no import cycle).
 hooks.register("portal_home_context", home.home_context)

@@ -11,6 +11,7 @@ import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from faker import Faker
 
 from portal import evaluation
+from portal.actions import approve_adjustment, request_adjustment
 from portal.cache import batched_bumps
 from portal.factories import CycleFactory
 from portal.models import Department, Goal, Indicator, Measurement, MeasurementCorrection
@@ -124,7 +126,8 @@ def build_demo_city(
         years = cycle_years(today)
         cycles = []
         for year_index, year in enumerate(years):
-            cycle = CycleFactory(year=year)
+            # Earlier years are final: editors may no longer change them.
+            cycle = CycleFactory(year=year, closed=year < today.year)
             cycles.append(cycle)
             current = year == as_of.year and as_of.month < 12
             months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= as_of]
@@ -147,6 +150,8 @@ def build_demo_city(
 
         log(f"Corrections ({len(corrections)})…")
         record_corrections(corrections, departments, editors_by_department, admin)
+        log("Target adjustments…")
+        create_adjustments(cycles[-1], as_of, editors_by_department, admin)
         set_home_page(admin)
         if connection.vendor == "postgresql":
             # Fresh planner statistics for the tables just filled: until autovacuum gets to
@@ -180,6 +185,41 @@ def build_demo_city(
 
     _summarise(result)
     return result
+
+
+def create_adjustments(cycle, as_of: datetime.date, editors_by_department: dict, admin) -> None:
+    """One approved target adjustment (shown on its indicator's page) and one still waiting
+    for the city's decision, both in the newest cycle, asked for by a department editor."""
+    indicators = list(
+        Indicator.objects.filter(goal__cycle=cycle, direction=Indicator.Direction.HIGHER)
+        .exclude(dimension=Indicator.Dimension.SATISFACTION)
+        .select_related("goal__cycle", "goal__owner")
+        .order_by("goal__owner__sort_order", "code")
+    )
+    with_editor = [i for i in indicators if i.goal.owner_id in editors_by_department]
+    chosen = (with_editor + [i for i in indicators if i not in with_editor])[:2]
+    if len(chosen) < 2:
+        return
+    effective = max(cycle.start_date, min(as_of, cycle.end_date)).replace(day=1)
+    requests = [
+        (chosen[0], "上级部门下达的年度任务量调整，按市政府常务会议决定相应调整目标值。"),
+        (chosen[1], "受重大项目延期影响，申请下调年度目标值，待市级审核。"),
+    ]
+    made = []
+    for indicator, reason in requests:
+        requester = editors_by_department.get(indicator.goal.owner_id, admin)
+        new_target = (indicator.target * Decimal("0.9")).quantize(Decimal("0.01"))
+        made.append(
+            request_adjustment(
+                indicator,
+                "target",
+                str(new_target),
+                reason=reason,
+                effective_from=effective,
+                user=requester,
+            )
+        )
+    approve_adjustment(made[0], admin)
 
 
 def _summarise(result: DemoResult) -> None:

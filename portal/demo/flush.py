@@ -15,6 +15,7 @@ from portal.models import (
     Measurement,
     MeasurementCorrection,
     QualitativeReview,
+    TargetAdjustment,
 )
 
 # Deleted by a flush, children first.
@@ -22,6 +23,7 @@ DOMAIN_MODELS: tuple[type[models.Model], ...] = (
     Evaluation,
     MeasurementCorrection,
     Measurement,
+    TargetAdjustment,
     Indicator,
     Goal.co_departments.through,
     Goal,

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.models.codes import CODE_PATTERN
 from portal.months import first_of_month, iso_month
 from portal.values import is_missing, none_for_missing
 
@@ -30,6 +31,8 @@ OPTIONAL_COLUMNS = ("note", "source", "reason")
 TEXT_LIMITS = {"indicator_code": 50, "note": 500, "source": 200, "reason": 500}
 # An XLSX is a zip: refuse one that unpacks to far more than the upload limit (a "zip bomb").
 XLSX_MAX_EXPANSION = 20
+# The indicator code rule (portal.models.codes): a code breaking it cannot exist.
+CODE_RE = re.compile(CODE_PATTERN)
 # numeric(18, 4): 14 digits before the decimal point, 4 after.
 VALUE_QUANTUM = Decimal("0.0001")
 VALUE_LIMIT = Decimal(10) ** 14
@@ -365,6 +368,19 @@ def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFram
         elif len(code) > TEXT_LIMITS["indicator_code"]:
             issues.append(
                 ImportIssue(row, names["indicator_code"], _("The indicator code is too long."))
+            )
+            bad_rows.add(row)
+        elif not CODE_RE.match(code):
+            issues.append(
+                ImportIssue(
+                    row,
+                    names["indicator_code"],
+                    _(
+                        "The indicator code %(code)s may contain only Latin letters, digits "
+                        "and hyphens (-)."
+                    )
+                    % {"code": code},
+                )
             )
             bad_rows.add(row)
         codes.append(code)

@@ -9,10 +9,12 @@ from .evaluations import Evaluation, QualitativeReview
 from .pages import HomePage
 from .status import Status
 from .site_settings import SiteIdentity
+from .adjustments import ADJUSTABLE_FIELDS, TargetAdjustment
 
 # isort: on
 
 __all__ = [
+    "ADJUSTABLE_FIELDS",
     "Cycle",
     "Department",
     "DepartmentEditor",
@@ -25,5 +27,6 @@ __all__ = [
     "QualitativeReview",
     "SiteIdentity",
     "Status",
+    "TargetAdjustment",
     "default_grade_bands",
 ]

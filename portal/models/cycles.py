@@ -168,7 +168,19 @@ class Cycle(models.Model):
     published = models.BooleanField(
         _("published"),
         default=True,
-        help_text=_("Unpublished cycles are hidden from the public site."),
+        help_text=_(
+            "Unpublished cycles are hidden from the public site. Once published, targets, "
+            "baselines, weights and directions change only through an approved target "
+            "adjustment."
+        ),
+    )
+    closed = models.BooleanField(
+        _("closed to editors"),
+        default=False,
+        help_text=_(
+            "A closed cycle's evaluation is final: department editors can no longer add or "
+            "change its goals, indicators or figures (city administrators still can)."
+        ),
     )
 
     panels = [
@@ -188,7 +200,7 @@ class Cycle(models.Model):
             heading=_("Scoring scheme"),
         ),
         FieldRowPanel([FieldPanel("green_threshold"), FieldPanel("yellow_threshold")]),
-        FieldPanel("published"),
+        FieldRowPanel([FieldPanel("published"), FieldPanel("closed")]),
     ]
 
     objects = CycleManager()

@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from portal.links import quick_reverse
 from portal.models.bulk import BulkWriteManager
+from portal.models.codes import code_validator
 from portal.models.cycles import Cycle
 from portal.models.departments import Department
 from portal.models.status import Status
@@ -104,7 +105,10 @@ class Goal(models.Model):
         help_text=_("The evaluation year this goal belongs to."),
     )
     code = models.CharField(
-        _("code"), max_length=40, help_text=_("Unique within the cycle, e.g. 2026-03-02.")
+        _("code"),
+        max_length=40,
+        validators=[code_validator],
+        help_text=_("Unique within the cycle; Latin letters, digits and hyphens, e.g. 2026-03-02."),
     )
     title = models.CharField(
         _("title"), max_length=300, help_text=_("A short statement of the goal.")
@@ -243,7 +247,11 @@ class Indicator(models.Model):
         _("code"),
         max_length=50,
         unique=True,
-        help_text=_("Unique code used in imports, e.g. 2026-03-02-01."),
+        validators=[code_validator],
+        help_text=_(
+            "Unique code used in imports and page addresses: Latin letters, digits and hyphens, "
+            "e.g. 2026-03-02-01."
+        ),
     )
     name = models.CharField(_("name"), max_length=300, help_text=_("What is measured."))
     dimension = models.CharField(
@@ -320,6 +328,10 @@ class Indicator(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA, editable=False
     )
+    # Snapshot written by portal.actions.approve_adjustment: the approved target adjustments
+    # (field, old, new, effective month, date, reason), so the status rules and the public page
+    # read the value in force each month from the indicator row itself, with no extra query.
+    adjustments = models.JSONField(default=list, blank=True, editable=False)
 
     panels = [
         FieldRowPanel([FieldPanel("goal"), FieldPanel("code")]),

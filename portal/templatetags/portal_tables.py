@@ -130,12 +130,23 @@ def breakdown_rows(rows) -> SafeString:
             f'<td class="num">{_e(num(item.get("weight")))}</td>'
             f'<td class="num">{_e(_with_unit(item.get("value"), unit))}</td>'
             f'<td class="nowrap">{_e(month_label(item.get("period"), lang))}</td>'
-            f'<td class="num">{_e(_with_unit(item.get("target"), unit))}</td>'
+            f'<td class="num">{_e(_with_unit(item.get("target"), unit))}{_adjusted_note(item, unit)}</td>'
             f'<td class="num">{_e(num(item.get("achievement"), 1))}</td>'
             f"<td>{badge_in(item.get('status'), True, lang)}</td>"
             f'<td class="num">{_e(num(item.get("points"), 2))}</td></tr>'
         )
     return mark_safe("".join(html))
+
+
+def _adjusted_note(item: dict, unit: str) -> str:
+    """Which target the points used: after an approved target adjustment, say so and name the
+    original target (scores state the target they used)."""
+    if not item.get("target_adjusted"):
+        return ""
+    text = gettext("adjusted target; original %(original)s") % {
+        "original": _with_unit(item.get("original_target"), unit)
+    }
+    return f'<br><span class="muted">({_e(text)})</span>'
 
 
 def _or_dash(value) -> str:
