@@ -42,6 +42,7 @@ class AdjustmentErrorsAsFormErrors:
             return super().form_valid(form)
         except AdjustmentError as error:
             form.add_error(None, str(error))
+            self.produced_error_message = str(error)
             return self.form_invalid(form)
 
 

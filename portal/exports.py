@@ -90,7 +90,7 @@ def indicator_records(series: pd.DataFrame) -> list[dict]:
             "expected": _percent(expected),
             "status": _status_text(status),
             "target": _round(target, 4),
-            "adjustment": note or "",
+            "adjustment": note or None,
         }
         for period, value, planned, progress, expected, status, target, note in zip(
             series["period"].tolist(),
