@@ -22,7 +22,14 @@ from portal import evaluation
 from portal.actions import approve_adjustment, request_adjustment
 from portal.cache import batched_bumps
 from portal.factories import CycleFactory
-from portal.models import Department, Goal, Indicator, Measurement, MeasurementCorrection
+from portal.models import (
+    Department,
+    Goal,
+    Indicator,
+    Measurement,
+    MeasurementCorrection,
+    SiteIdentity,
+)
 
 from .accounts import (
     DEFAULT_ADMIN_PASSWORD,
@@ -72,6 +79,21 @@ class DemoResult:
     editors: list[str] = field(default_factory=list)
 
 
+def name_demo_site() -> None:
+    """The invented city's site name and its footer lines (a real site's administrator fills
+    these in under Settings → Site identity). The record numbers are visibly not real ones."""
+    identity = SiteIdentity.objects.first() or SiteIdentity()
+    identity.name = "青川市政府绩效公开平台"
+    identity.name_en = "Qingchuan Government Performance Portal"
+    identity.organiser = "青川市人民政府办公室"
+    identity.organiser_en = "General Office of Qingchuan Municipal People's Government"
+    identity.contact = "0000-12345（演示）"
+    identity.site_code = "0000000000"
+    identity.icp_number = "演示ICP备00000000号"
+    identity.police_number = "演示公网安备 00000000000000号"
+    identity.save()
+
+
 def build_demo_city(
     *,
     scale: int = 1,
@@ -105,6 +127,9 @@ def build_demo_city(
         for extension in extensions:
             extension.flush()
         flush_domain_data()
+
+        log("Site identity…")
+        name_demo_site()
 
         log("Accounts and groups…")
         city_admins, editor_group = ensure_groups()

@@ -48,6 +48,12 @@ def site_name(context) -> str:
     return localized_field(SiteIdentity.current(context.get("request")), "name")
 
 
+@register.simple_tag(takes_context=True)
+def site_identity(context) -> SiteIdentity:
+    """The site's identity (name, footer lines): ``{% site_identity as identity %}``."""
+    return SiteIdentity.current(context.get("request"))
+
+
 @register.filter
 def status_label(status) -> str:
     """The translated words of a status (the text that goes with every light)."""

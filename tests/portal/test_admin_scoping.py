@@ -17,6 +17,12 @@ from tests.builders import url
 pytestmark = pytest.mark.usefixtures("english")
 
 
+@pytest.fixture(autouse=True)
+def _admin_in_english(client):
+    """The wording asserted here is the English msgids': the admin in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def goal_data(world, **changes):
     data = {
         "cycle": world["cycle"].pk,

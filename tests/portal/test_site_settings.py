@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from portal.factories import UserFactory
@@ -61,3 +63,40 @@ def test_saving_the_setting_renames_every_cached_page_at_once(
 def test_english_pages_fall_back_to_the_chinese_name(client):
     save_identity(client, name="青川市绩效公开", name_en="")
     assert names(client, "/departments/", **EN) == ("青川市绩效公开",) * 3
+
+
+def test_the_footer_shows_the_statutory_lines_an_administrator_fills_in(
+    client, django_capture_on_commit_callbacks
+):
+    empty = BeautifulSoup(client.get("/departments/", **ZH).content, "html.parser")
+    assert not empty.select(".site-footer__records") and "找错" not in empty.get_text()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_identity(
+            client,
+            name="青川市绩效公开",
+            name_en="Qingchuan Performance",
+            organiser="青川市人民政府办公室",
+            organiser_en="",
+            contact="0571-12345678",
+            site_code="3399000001",
+            icp_number="浙ICP备00000000号",
+            police_number="浙公网安备 33990002000001号",
+            error_report_url="",
+        )
+    for headers in (ZH, EN):
+        footer = BeautifulSoup(client.get("/departments/", **headers).content, "html.parser")
+        footer = footer.select_one(".site-footer")
+        text = footer.get_text()
+        assert "青川市人民政府办公室" in text and "0571-12345678" in text
+        assert "3399000001" in text and "浙ICP备00000000号" in text
+        links = {a.get_text(strip=True): a["href"] for a in footer.select("a")}
+        assert links["浙ICP备00000000号"] == "https://beian.miit.gov.cn/"
+        assert links["浙公网安备 33990002000001号"].endswith("recordcode=33990002000001")
+        report = next(href for label, href in links.items() if "找错" in label)
+        assert report.endswith("jiucuo.html?site_code=3399000001")
+    icon = BeautifulSoup(client.get("/", **ZH).content, "html.parser").select_one("link[rel=icon]")
+    assert finders.find(icon["href"].removeprefix(settings.STATIC_URL))  # the file exists
+    # On the English site the Chinese that remains is marked as Chinese.
+    english = BeautifulSoup(client.get("/departments/", **EN).content, "html.parser")
+    organiser = english.select_one(".site-footer__organiser [lang='zh-Hans']")
+    assert organiser.get_text() == "青川市人民政府办公室"

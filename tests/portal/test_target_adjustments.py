@@ -25,6 +25,12 @@ from tests.builders import EN, refused, url
 pytestmark = pytest.mark.usefixtures("english")
 
 
+@pytest.fixture(autouse=True)
+def _admin_in_english(client):
+    """The wording asserted here is the English msgids': the admin in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def indicator_form(indicator, **changes):
     data = {
         "goal": indicator.goal_id,
