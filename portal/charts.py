@@ -8,18 +8,26 @@ page and a report's chart block alike.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import exports
+from portal.chart_svg import indicator_chart_svg, month_tick
 from portal.evaluation import indicator_series
 from portal.models import Indicator
-from portal.months import iso_month
-from portal.values import number_or_none
+from portal.values import format_number, number_or_none
+
+
+def _as_date(value) -> datetime.date:
+    """A series' period (a date or a pandas Timestamp) as a date."""
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
 
 # The same system font stack as the site CSS, Chinese fonts included (no web fonts).
 FONT_FAMILY = (
@@ -29,6 +37,7 @@ FONT_FAMILY = (
 # Colours with at least 4.5:1 contrast on white; status also differs by marker shape.
 ACTUAL_COLOUR = "#0b4f9c"
 PLANNED_COLOUR = "#555555"
+TARGET_COLOUR = "#8a5a00"
 STATUS_MARKERS = {
     "green": ("circle", "#1a7f37"),
     "yellow": ("triangle-up", "#8a5a00"),
@@ -57,35 +66,57 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
     Plain dicts, not ``plotly.graph_objects``: building and validating a Figure costs about
     10 ms and embeds plotly's whole default theme, on every uncached page view.
     """
-    months = [iso_month(p) for p in series["period"]]
+    language = get_language() or ""
+    months = [month_tick(_as_date(p), language) for p in series["period"]]
     unit_suffix = f" {unit}" if unit else ""
     statuses = [str(s) for s in series.get("status", pd.Series(["none"] * len(series)))]
     symbols = [STATUS_MARKERS.get(s, STATUS_MARKERS["none"])[0] for s in statuses]
     colours = [STATUS_MARKERS.get(s, STATUS_MARKERS["none"])[1] for s in statuses]
     planned_label, actual_label = _("Planned path"), _("Actual value")
-    return {
-        "data": [
+    planned, actual = _clean(series["planned"]), _clean(series["value"])
+    traces = [
+        {
+            "type": "scatter",
+            "x": months,
+            "y": planned,
+            "name": planned_label,
+            "mode": "lines",
+            "line": {"color": PLANNED_COLOUR, "dash": "dash", "width": 2},
+            # The figures as the table prints them (not 0.3566667), in the tooltip.
+            "customdata": [format_number(v, 2) for v in planned],
+            "hovertemplate": f"{planned_label}: %{{customdata}}{unit_suffix}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": months,
+            "y": actual,
+            "name": actual_label,
+            "mode": "lines+markers",
+            "connectgaps": False,
+            "line": {"color": ACTUAL_COLOUR, "width": 3},
+            "marker": {"symbol": symbols, "color": colours, "size": 11, "line": {"width": 1}},
+            "customdata": [format_number(v, 2) for v in actual],
+            "hovertemplate": f"{actual_label}: %{{customdata}}{unit_suffix}<extra></extra>",
+        },
+    ]
+    targets = _clean(series["target"]) if "target" in series else []
+    if any(v is not None for v in targets):
+        target_label = _("Target")
+        traces.insert(
+            0,
             {
                 "type": "scatter",
                 "x": months,
-                "y": _clean(series["planned"]),
-                "name": planned_label,
+                "y": targets,
+                "name": target_label,
                 "mode": "lines",
-                "line": {"color": PLANNED_COLOUR, "dash": "dash", "width": 2},
-                "hovertemplate": f"%{{x}}<br>{planned_label}: %{{y}}{unit_suffix}<extra></extra>",
+                "line": {"color": TARGET_COLOUR, "width": 2, "shape": "hv"},
+                "customdata": [format_number(v, 2) for v in targets],
+                "hovertemplate": f"{target_label}: %{{customdata}}{unit_suffix}<extra></extra>",
             },
-            {
-                "type": "scatter",
-                "x": months,
-                "y": _clean(series["value"]),
-                "name": actual_label,
-                "mode": "lines+markers",
-                "connectgaps": False,
-                "line": {"color": ACTUAL_COLOUR, "width": 3},
-                "marker": {"symbol": symbols, "color": colours, "size": 11, "line": {"width": 1}},
-                "hovertemplate": f"%{{x}}<br>{actual_label}: %{{y}}{unit_suffix}<extra></extra>",
-            },
-        ],
+        )
+    return {
+        "data": traces,
         "layout": {
             **({"title": {"text": title}} if title else {}),
             "font": {"family": FONT_FAMILY, "size": 14, "color": "#1a1a1a"},
@@ -94,7 +125,13 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "#ffffff",
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-            "xaxis": {"type": "category", "title": {"text": _("Month")}, "gridcolor": "#e5e5e5"},
+            # 1月 … 12月, never rotated (plotly would tilt 2026-01 … on a phone).
+            "xaxis": {
+                "type": "category",
+                "title": {"text": _("Month")},
+                "gridcolor": "#e5e5e5",
+                "tickangle": 0,
+            },
             "yaxis": {
                 "title": {"text": unit or _("Value")},
                 "gridcolor": "#e5e5e5",
@@ -255,13 +292,23 @@ def indicator_chart_context(indicator: Indicator) -> dict:
     series = indicator_series(indicator)
     rows = exports.indicator_records(series)
     measured = [row for row in rows if row["value"] is not None]
-    chart = None
+    chart = svg = None
     if len(series):
         chart = figure_json(indicator_figure_spec(series, unit=indicator.unit))
+        svg = indicator_chart_svg(
+            [_as_date(p) for p in series["period"]],
+            series["value"].tolist(),
+            series["planned"].tolist(),
+            [str(s) for s in series["status"].tolist()],
+            series["target"].tolist() if "target" in series else [],
+            unit=indicator.unit,
+            language=get_language() or "",
+        )
     return {
         "rows": rows,
         "columns": exports.column_labels(indicator.unit),
         "as_of": measured[-1]["period"] if measured else None,
         "chart_json": chart,
+        "chart_svg": svg,
         "formats": exports.FORMATS,
     }

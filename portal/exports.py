@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from portal.models import Indicator, Status, TargetAdjustment
 from portal.months import iso_month
-from portal.templatetags.portal_tags import quantize
 from portal.terms import original_term
-from portal.values import finite_or_none, none_for_missing
+from portal.values import finite_or_none, none_for_missing, quantize
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {

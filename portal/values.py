@@ -16,6 +16,7 @@ lives with its parser (``portal.importing.parsing``).
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pandas as pd
 
@@ -55,3 +56,26 @@ def is_blank(value) -> bool:
 def none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` as objects with None wherever a cell is missing (NaN, NaT, None)."""
     return frame.astype(object).where(frame.notna(), None)
+
+
+_QUANTA: dict[int, Decimal] = {}
+
+
+def quantize(value, places: int) -> Decimal:
+    """``value`` to ``places`` decimals as the site prints numbers: its decimal text rounded
+    half to even (downloads round with this too, so a file never differs from the page)."""
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(quantum)
+
+
+def format_number(value, places: int = 2) -> str:
+    """A number with thousands separators and at most ``places`` decimals; "—" when missing
+    (the tables' ``num`` filter, the charts' labels and tooltips)."""
+    if number_or_none(value) is None:
+        return "—"
+    text = f"{quantize(value, places):,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

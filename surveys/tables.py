@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import exports
 from portal.months import iso_month
-from portal.templatetags.portal_tags import quantize
-from portal.values import finite_or_none
+from portal.values import finite_or_none, quantize
 from surveys.models import SurveyQuestion, SurveyResult, default_scale_labels
 from surveys.stats import LEVELS
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from html import escape
 
 from django import template
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import months
 from portal.i18n import localized_field
 from portal.models import SiteIdentity, Status
-from portal.values import is_blank, number_or_none
+from portal.values import format_number, is_blank, number_or_none
 
 register = template.Library()
 
@@ -108,28 +107,10 @@ def status_icon_sprite():
     )
 
 
-_QUANTA: dict[int, Decimal] = {}
-
-
-def quantize(value, places: int) -> Decimal:
-    """``value`` to ``places`` decimals as the site prints numbers: its decimal text rounded
-    half to even (downloads round with this too, so a file never differs from the page)."""
-    quantum = _QUANTA.get(places)
-    if quantum is None:
-        quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
-    return Decimal(str(value)).quantize(quantum)
-
-
 @register.filter
 def num(value, places=2):
     """A number with thousands separators and at most ``places`` decimals; "—" when missing."""
-    if number_or_none(value) is None:
-        return "—"
-    places = int(places)
-    text = f"{quantize(value, places):,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return format_number(value, int(places))
 
 
 @register.filter

@@ -29,7 +29,9 @@ def _series():
 def test_indicator_figure_plots_actual_against_planned_with_gaps_kept():
     figure = charts.indicator_figure(_series(), unit="%")
     planned, actual = figure.data
-    assert list(planned.x) == ["2026-01", "2026-02", "2026-03"]
+    assert list(planned.x) == ["1月", "2月", "3月"]  # short, never rotated
+    assert figure.layout.xaxis.tickangle == 0
+    assert list(actual.customdata) == ["10", "—", "30"]  # tooltips as the table prints them
     assert list(actual.y) == [10.0, None, 30.0]  # a missing month is a gap, not a zero
     assert planned.line.dash == "dash"  # the target path differs by line style, not colour
     assert figure.layout.yaxis.title.text == "%"
