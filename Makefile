@@ -72,7 +72,7 @@ serve: install
 # ---- tests ----------------------------------------------------------------------------
 
 test-deps: install-test
-	scripts/system-deps.sh postgresql chromium flite
+	scripts/system-deps.sh postgresql chromium flite cjk-fonts
 
 test: test-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) scripts/run-tests.sh $(PYTEST_ARGS)

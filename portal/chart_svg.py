@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 
 from portal.values import format_number, number_or_none
 
-WIDTH, HEIGHT = 480, 260
+# Two drawings of each chart, shown by width (site.css): a phone's has fewer units across, so
+# its 12-unit text stays about 12 px on the screen instead of shrinking with the picture.
+WIDTH, NARROW_WIDTH, HEIGHT = 560, 360, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 30, 34  # room for the value axis, legend and months
 FONT = 12  # user units; the SVG scales with the page (CSS: max-width)
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -66,14 +68,16 @@ class _Scale:
     months: int
     low: float
     high: float
+    width: int = WIDTH
+    top: int = TOP
 
     def x(self, index: int) -> float:
-        inner = WIDTH - LEFT - RIGHT
+        inner = self.width - LEFT - RIGHT
         return LEFT + inner * (index + 0.5) / self.months
 
     def y(self, value: float) -> float:
-        inner = HEIGHT - TOP - BOTTOM
-        return TOP + inner * (1 - (value - self.low) / (self.high - self.low))
+        inner = HEIGHT - self.top - BOTTOM
+        return self.top + inner * (1 - (value - self.low) / (self.high - self.low))
 
 
 def _path(scale: _Scale, values: Sequence[float | None]) -> str:
@@ -99,31 +103,44 @@ def indicator_chart_svg(
     language: str = "zh-hans",
 ) -> SafeString:
     """Actual values (a line with a marker per month, shaped by status), the planned path
-    (dashed), and the target in force (a labelled line), for the months of one cycle."""
+    (dashed), and the target in force (a labelled line), for the months of one cycle: the
+    phone's drawing and the wider screen's, one of which the site's CSS shows."""
+    return mark_safe(
+        "".join(
+            _drawing(months, actual, planned, statuses, targets, unit, language, width)
+            for width in (NARROW_WIDTH, WIDTH)
+        )
+    )
+
+
+def _drawing(months, actual, planned, statuses, targets, unit, language, width) -> str:
     actual = [number_or_none(v) for v in actual]
     planned = [number_or_none(v) for v in planned]
     targets = [number_or_none(v) for v in targets]
     every = [v for v in (*actual, *planned, *targets) if v is not None]
     if not months or not every:
-        return mark_safe("")
+        return ""
     low, high = min(every), max(every)
     ticks = nice_ticks(min(low, 0) if low >= 0 and low < high * 0.5 else low, high)
-    scale = _Scale(len(months), ticks[0], ticks[-1])
+    legend, legend_height = _legend(width)
+    scale = _Scale(len(months), ticks[0], ticks[-1], width, TOP + legend_height - 18)
     unit_text = f" {unit}" if unit else ""
+    size = "narrow" if width == NARROW_WIDTH else "wide"
     out = [
-        f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg"'
-        f' aria-hidden="true" focusable="false" font-size="{FONT}">'
+        f'<svg class="chart-svg chart-svg--{size}" viewBox="0 0 {width} {HEIGHT}"'
+        ' xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false"'
+        f' font-size="{FONT}">'
     ]
     for tick in ticks:
         y = scale.y(tick)
         out.append(
-            f'<line class="chart-svg__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}"'
+            f'<line class="chart-svg__grid" x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}"'
             f' y2="{y:.1f}"/><text class="chart-svg__tick" x="{LEFT - 6}" y="{y + 4:.1f}"'
             f' text-anchor="end">{escape(format_number(tick, 2))}</text>'
         )
     # Month labels: every month when they fit, else every second or third, never rotated.
     widest = max(label_width(month_tick(m, language)) for m in months)
-    room = (WIDTH - LEFT - RIGHT) / len(months)
+    room = (width - LEFT - RIGHT) / len(months)
     every_nth = 1 if widest + 4 <= room else 2 if widest + 4 <= 2 * room else 3
     for index, month in enumerate(months):
         if index % every_nth:
@@ -137,7 +154,7 @@ def indicator_chart_svg(
         last = next(v for v in reversed(targets) if v is not None)
         # Above the line's right end, inside the plot (a halo keeps it readable over a line).
         out.append(
-            f'<text class="chart-svg__target-label" x="{WIDTH - RIGHT}" text-anchor="end"'
+            f'<text class="chart-svg__target-label" x="{width - RIGHT}" text-anchor="end"'
             f' y="{scale.y(last) - 5:.1f}">{escape(_("Target"))} {escape(format_number(last, 2))}'
             "</text>"
         )
@@ -152,9 +169,9 @@ def indicator_chart_svg(
             f"{shape}<title>{escape(month_tick(months[index], language))} "
             f"{escape(format_number(value, 2))}{escape(unit_text)}</title></g>"
         )
-    out.append(_legend())
+    out.append(legend)
     out.append("</svg>")
-    return mark_safe("".join(out))
+    return "".join(out)
 
 
 def _marker(status: str, x: float, y: float) -> str:
@@ -170,17 +187,21 @@ def _marker(status: str, x: float, y: float) -> str:
     return f'<g class="{cls}"><circle cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
 
 
-def _legend() -> str:
-    actual, planned, target = _("Actual value"), _("Planned path"), _("Target")
-    x2 = LEFT + 24 + label_width(actual) + 16
-    x3 = x2 + 24 + label_width(planned) + 16
-    return (
-        f'<g class="chart-svg__legend">'
-        f'<path class="chart-svg__actual" d="M{LEFT} 12 h18"/>'
-        f'<text x="{LEFT + 22}" y="16">{escape(actual)}</text>'
-        f'<path class="chart-svg__planned" d="M{x2:.0f} 12 h18"/>'
-        f'<text x="{x2 + 22:.0f}" y="16">{escape(planned)}</text>'
-        f'<path class="chart-svg__target" d="M{x3:.0f} 12 h18"/>'
-        f'<text x="{x3 + 22:.0f}" y="16">{escape(target)}</text>'
-        "</g>"
+def _legend(width: int) -> tuple[str, int]:
+    """The three series' keys in a row, or wrapped onto a second row when they do not fit;
+    and the height they take."""
+    items = (
+        ("chart-svg__actual", _("Actual value")),
+        ("chart-svg__planned", _("Planned path")),
+        ("chart-svg__target", _("Target")),
     )
+    out, x, y = ['<g class="chart-svg__legend">'], float(LEFT), 12
+    for cls, text in items:
+        needed = 22 + label_width(text)
+        if x > LEFT and x + needed > width - RIGHT:
+            x, y = float(LEFT), y + 16
+        out.append(f'<path class="{cls}" d="M{x:.0f} {y} h18"/>')
+        out.append(f'<text x="{x + 22:.0f}" y="{y + 4}">{escape(text)}</text>')
+        x += needed + 16
+    out.append("</g>")
+    return "".join(out), y + 6

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages a make target needs, only those missing, with one apt-get update.
-#   scripts/system-deps.sh postgresql chromium gettext flite
+#   scripts/system-deps.sh postgresql chromium gettext flite cjk-fonts
 #   scripts/system-deps.sh --optional flite
 # Names are requirements, each with a check for what is already on the machine, so a
 # developer's second `make test` (and a CI machine that already has them) costs nothing.
@@ -27,6 +27,8 @@ has_java() {
 has_maven() { command -v mvn >/dev/null; }
 # The captcha's audio alternative (适老化): django-simple-captcha speaks the digits with flite.
 has_flite() { command -v flite >/dev/null; }
+# Chinese in the browser tests' screenshots and the reviewers' gallery (Debian's Noto CJK).
+has_cjk_fonts() { compgen -G "/usr/share/fonts/opentype/noto/NotoSansCJK*" >/dev/null; }
 
 packages=()
 for want in "$@"; do
@@ -37,6 +39,7 @@ for want in "$@"; do
     java) has_java || packages+=(openjdk-17-jdk-headless) ;;
     maven) has_maven || packages+=(maven) ;;
     flite) has_flite || packages+=(flite) ;;
+    cjk-fonts) has_cjk_fonts || packages+=(fonts-noto-cjk) ;;
     *) echo "system-deps: unknown requirement '$want'" >&2; exit 2 ;;
   esac
 done

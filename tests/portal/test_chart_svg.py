@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import translation
 
-from portal.chart_svg import FONT, LEFT, RIGHT, WIDTH, indicator_chart_svg, label_width
+from portal.chart_svg import FONT, indicator_chart_svg, label_width
 
 MONTHS = [datetime.date(2026, m, 1) for m in range(1, 13)]
 
@@ -40,14 +40,23 @@ def _svg(language="zh-hans", **changes):
 )
 def test_every_month_is_labelled_short_and_unrotated(language, labels):
     svg = _svg(language)
-    ticks = re.findall(
-        r'<text class="chart-svg__tick" x="[\d.]+" y="[\d.]+" text-anchor="middle">([^<]+)<', svg
-    )
-    for label in labels:
-        assert label in ticks
-    assert "rotate" not in svg
-    room = (WIDTH - LEFT - RIGHT) / 12
-    assert max(label_width(t) for t in ticks) < room  # labels cannot overprint each other
+    drawings = re.findall(r"<svg.*?</svg>", svg)
+    assert len(drawings) == 2  # the phone's and the wider screen's
+    for drawing in drawings:
+        ticks = [
+            (float(x), text)
+            for x, text in re.findall(
+                r'<text class="chart-svg__tick" x="([\d.]+)" y="[\d.]+" '
+                r'text-anchor="middle">([^<]+)<',
+                drawing,
+            )
+        ]
+        assert "rotate" not in drawing
+        for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
+            assert x2 - x1 >= (label_width(a) + label_width(b)) / 2  # never overprinted
+    wide = drawings[1]
+    for label in labels:  # the wide drawing labels every month
+        assert f">{label}<" in wide
 
 
 def test_the_plan_the_target_and_the_gaps_are_drawn():
