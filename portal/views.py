@@ -87,6 +87,7 @@ def department_detail(request, slug):
     )
     if evaluation is not None:
         rows = breakdown_rows(evaluation.breakdown, {i.code: i for i in indicators})
+    headline = _headline(evaluation, cycle, history)
     history_chart = None
     if history:
         history_columns = {
@@ -117,8 +118,25 @@ def department_detail(request, slug):
             "history_chart": history_chart,
             "download_formats": exports.FORMATS,
             "panels": panels,
+            "headline": headline,
         },
     )
+
+
+def _headline(evaluation, cycle, history) -> dict | None:
+    """The answer first: score, rank of how many, change on last year's final score."""
+    if evaluation is None or evaluation.total is None:
+        return None
+    ranked = None
+    if evaluation.rank:
+        ranked = Evaluation.objects.filter(
+            cycle=cycle, period=evaluation.period, rank__isnull=False
+        ).count()
+    previous = next((h for h in history if h.cycle.year == cycle.year - 1), None)
+    change = None
+    if previous is not None and previous.total is not None:
+        change = evaluation.total - previous.total
+    return {"ranked": ranked, "change": change, "previous_year": cycle.year - 1}
 
 
 @cached_public_page

@@ -108,6 +108,15 @@ def status_icon_sprite():
 
 
 @register.filter
+def signed(value, places=1):
+    """A change with its sign: +1.5, −0.3, 0; "—" when missing."""
+    text = format_number(value, int(places))
+    if text in ("0", "—"):
+        return text
+    return text.replace("-", "−") if text.startswith("-") else f"+{text}"
+
+
+@register.filter
 def num(value, places=2):
     """A number with thousands separators and at most ``places`` decimals; "—" when missing."""
     return format_number(value, int(places))
