@@ -37,6 +37,9 @@ class DocumentSource:
     label: object
     count: Callable[[], int] | None = None
     order: int = 100
+    # What the other documents of a group keyed "<type>:..." are to a reader: "months" or
+    # "years" ("12 more months"); "" when its documents are not grouped.
+    group_unit: str = ""
 
 
 _SOURCES: dict[str, DocumentSource] = {}
@@ -49,6 +52,7 @@ def register_source(
     label=None,
     count_fn: Callable[[], int] | None = None,
     order: int = 100,
+    group_unit: str = "",
 ) -> None:
     """Make a kind of document searchable.
 
@@ -56,8 +60,10 @@ def register_source(
     None, else only those of the given primary keys (a key without a document — deleted,
     unpublished, private — is then removed from the index). Document ids are ``"<type>:<pk>"``.
     ``count_fn`` returns how many documents a rebuild will yield (for its progress bar).
+    A source whose documents share groups keyed ``"<type>:..."`` (``group_key``) says what the
+    others of a group are with ``group_unit``: "months" or "years".
     """
-    _SOURCES[type] = DocumentSource(type, iterator_fn, label or type, count_fn, order)
+    _SOURCES[type] = DocumentSource(type, iterator_fn, label or type, count_fn, order, group_unit)
 
 
 def sources() -> list[DocumentSource]:
@@ -75,6 +81,17 @@ def type_label(type: str) -> str:
 
 def document_id(type: str, pk) -> str:
     return f"{type}:{pk}"
+
+
+def group_key(type: str, *parts) -> str:
+    """A group key: "survey:12" or "indicator:3:群众满意度" (what results show once)."""
+    return ":".join([type, *(str(p) for p in parts)])
+
+
+def group_unit(group: str) -> str:
+    """ "months", "years" or "" for a group key, from the source its prefix names."""
+    source = _SOURCES.get(group.partition(":")[0])
+    return source.group_unit if source else ""
 
 
 def split_id(doc_id: str) -> tuple[str, str]:

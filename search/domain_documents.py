@@ -21,6 +21,7 @@ from search.documents import (
     CHUNK,
     department_fields,
     document_id,
+    group_key,
     int_pks,
     number_text,
     register_source,
@@ -75,6 +76,9 @@ def goal_documents(pks=None) -> Iterator[SearchDocument]:
         yield SearchDocument(
             id=document_id("goal", goal.pk),
             type="goal",
+            # A goal's codes are per year: the same title of the same department is one goal
+            # over the years, shown once with its other years.
+            group=group_key("goal", owner.pk, goal.title),
             title=goal.title,
             body=body,
             url=reverse("portal:goal", kwargs={"year": cycle.year, "code": goal.code}),
@@ -116,6 +120,9 @@ def indicator_documents(pks=None) -> Iterator[SearchDocument]:
         yield SearchDocument(
             id=document_id("indicator", ind.pk),
             type="indicator",
+            # Each year's indicator has a code of its own (2026-03-02-01); the department and
+            # the name are what stays the same from year to year.
+            group=group_key("indicator", owner.pk, ind.name),
             title=ind.name,
             body=body,
             url=reverse("portal:indicator", kwargs={"code": ind.code}),
@@ -194,6 +201,7 @@ def result_documents(pks=None) -> Iterator[SearchDocument]:
         yield SearchDocument(
             id=document_id("result", row["pk"]),
             type="result",
+            group=group_key("result", row["indicator__goal__owner_id"], name),
             title=name,
             body=body,
             url=url,
@@ -229,10 +237,22 @@ def register() -> None:
         count_fn=count_departments,
         order=10,
     )
-    register_source("goal", goal_documents, label=_("Goal"), count_fn=count_goals, order=20)
     register_source(
-        "indicator", indicator_documents, label=_("Indicator"), count_fn=count_indicators, order=30
+        "goal", goal_documents, label=_("Goal"), count_fn=count_goals, order=20, group_unit="years"
     )
     register_source(
-        "result", result_documents, label=_("Monthly result"), count_fn=count_results, order=40
+        "indicator",
+        indicator_documents,
+        label=_("Indicator"),
+        count_fn=count_indicators,
+        order=30,
+        group_unit="years",
+    )
+    register_source(
+        "result",
+        result_documents,
+        label=_("Monthly result"),
+        count_fn=count_results,
+        order=40,
+        group_unit="months",
     )

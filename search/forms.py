@@ -19,6 +19,7 @@ from search import documents
 from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS, PER_PAGE, SORTS, SearchQuery
 
 MAX_VALUES = 50  # per filter: more is not a person choosing
+MAX_GROUP_CHARS = 400  # a group key: "<type>:" and a department and a name at most
 YEAR_MIN, YEAR_MAX = 1990, 2100
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -31,7 +32,8 @@ def _int(value) -> int | None:
 
 
 class SearchForm(forms.Form):
-    """Validates ?q=&type=&department=&year=&dimension=&status=&year_from=&year_to=&sort=&page=."""
+    """Validates ?q=&type=&department=&year=&dimension=&status=&year_from=&year_to=&sort=&page=
+    and &group= (the results of one group: a survey's months, an indicator's years)."""
 
     q = forms.CharField(
         label=gettext_lazy("Search for"),
@@ -141,6 +143,11 @@ class SearchForm(forms.Form):
                 )
             else:
                 page = number
+        group = CONTROL.sub("", str(data.get("group", "") or "")).strip()
+        if group and (
+            len(group) > MAX_GROUP_CHARS or documents.get_source(group.partition(":")[0]) is None
+        ):
+            group, unknown = "", True
         if unknown:
             self.notices.append(_("Some filters were not recognised and have been ignored."))
 
@@ -156,6 +163,7 @@ class SearchForm(forms.Form):
             sort=sort,
             page=page,
             per_page=PER_PAGE,
+            group=group,
         )
         return self._query
 
@@ -184,6 +192,7 @@ class SearchForm(forms.Form):
             or q.statuses
             or q.year_from is not None
             or q.year_to is not None
+            or q.group
         )
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import math
 
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from portal.i18n import is_english, localized
@@ -149,8 +151,28 @@ def _position(order: list[str], value: str) -> int:
     return order.index(value) if value in order else len(order)
 
 
-def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
-    """What the page and the API show for each hit; no database query per hit."""
+def more_label(group: str, count: int) -> str:
+    """ "11 more months", "2 more years": what the rest of a shown group is."""
+    unit = documents.group_unit(group)
+    if unit == "months":
+        return ngettext("%(count)d more month", "%(count)d more months", count) % {"count": count}
+    if unit == "years":
+        return ngettext("%(count)d more year", "%(count)d more years", count) % {"count": count}
+    return ngettext("%(count)d more result", "%(count)d more results", count) % {"count": count}
+
+
+def more_url(params, group: str) -> str:
+    """The same search narrowed to one group: every matching month or year of it."""
+    narrowed = params.copy() if params is not None else QueryDict(mutable=True)
+    for key in ("page", "group"):
+        narrowed.pop(key, None)
+    narrowed["group"] = group
+    return f"{reverse('search:search')}?{narrowed.urlencode()}"
+
+
+def present_hits(query: SearchQuery, results: SearchResults, params=None) -> list[dict]:
+    """What the page and the API show for each hit; no database query per hit. ``params``:
+    the request's query string, to link a group's other results."""
     pattern = highlight_pattern(query.text, synonym_groups()) if query.text else None
     english = is_english()
     rows = []
@@ -172,6 +194,7 @@ def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
         ):
             value = f"{extra['satisfied_share']}%"
             value_label = _("Satisfied share")
+        more = hit.group_count - 1 if query.collapsed else 0
         rows.append(
             {
                 "id": hit.id,
@@ -194,6 +217,11 @@ def present_hits(query: SearchQuery, results: SearchResults) -> list[dict]:
                 "value_label": str(value_label),
                 "corrected": bool(extra.get("corrected")),
                 "extra": extra,
+                "group": hit.group or hit.id,
+                "group_count": hit.group_count if query.collapsed else 1,
+                "more": more,
+                "more_label": more_label(hit.group, more) if more else "",
+                "more_url": more_url(params, hit.group) if more else "",
             }
         )
     return rows
@@ -208,6 +236,13 @@ def pages(current: int, last: int) -> list[int | None]:
             result.append(None)
         result.append(number)
     return result
+
+
+def _group_title(query: SearchQuery, results: SearchResults) -> str:
+    """The title of the group a search is narrowed to (its documents share it)."""
+    if not query.group or not results.hits:
+        return ""
+    return results.hits[0].title
 
 
 @require_GET
@@ -231,7 +266,8 @@ def search_page(request):
             context.update(
                 query=query,
                 results=results,
-                hits=present_hits(query, results),
+                hits=present_hits(query, results, request.GET),
+                group_title=_group_title(query, results),
                 facets=facet_groups(query, results),
                 last_page=last,
                 pages=pages(query.page, last) if results.total else [],
@@ -260,6 +296,7 @@ def search_api(request):
             "year_to": query.year_to,
             "sort": query.sort,
             "page": query.page,
+            "group": query.group,
         },
     }
     if not form.has_criteria:
@@ -279,7 +316,7 @@ def search_api(request):
         )
         return JsonResponse(payload, status=503, json_dumps_params={"ensure_ascii": False})
     payload["query"]["page"] = query.page
-    hits = present_hits(query, results)
+    hits = present_hits(query, results, request.GET)
     payload.update(
         total=results.total,
         page=query.page,
@@ -302,9 +339,20 @@ def search_api(request):
                     "dimension",
                     "status",
                     "extra",
+                    "group",
+                    "group_count",
                 )
             }
-            | {"url": request.build_absolute_uri(hit["url"]), "snippet": str(hit["snippet"])}
+            | {
+                "url": request.build_absolute_uri(hit["url"]),
+                "snippet": str(hit["snippet"]),
+                # The same search narrowed to this group, as JSON (null when it is alone).
+                "group_url": request.build_absolute_uri(
+                    hit["more_url"].replace(reverse("search:search"), reverse("search:api"), 1)
+                )
+                if hit["more_url"]
+                else None,
+            }
             for hit in hits
         ],
         facets={

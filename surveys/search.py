@@ -25,6 +25,7 @@ from search.documents import (
     CHUNK,
     department_fields,
     document_id,
+    group_key,
     int_pks,
     number_text,
     register_source,
@@ -87,6 +88,8 @@ def survey_documents(pks=None) -> Iterator[SearchDocument]:
         yield SearchDocument(
             id=document_id("survey", survey.pk),
             type="survey",
+            # The survey and its months are one thing to a reader: shown once.
+            group=group_key("survey", survey.pk),
             title=survey.title,
             body="\n".join(filter(None, [services, survey.description, summary, *questions])),
             url=survey.get_absolute_url(),
@@ -119,6 +122,7 @@ def survey_result_documents(pks=None) -> Iterator[SearchDocument]:
         yield SearchDocument(
             id=document_id("survey_result", result.pk),
             type="survey_result",
+            group=group_key("survey", survey.pk),
             title=survey.title,
             body="；".join(filter(None, [_result_summary(result), result.note, result.source])),
             url=f"{survey.get_absolute_url()}#m-{result.period:%Y-%m}",
@@ -267,7 +271,14 @@ def department_changed(sender, instance, **kwargs):
 
 
 def register() -> None:
-    register_source("survey", survey_documents, label=_("Survey"), count_fn=count_surveys, order=60)
+    register_source(
+        "survey",
+        survey_documents,
+        label=_("Survey"),
+        count_fn=count_surveys,
+        order=60,
+        group_unit="months",
+    )
     register_source(
         "survey_result",
         survey_result_documents,

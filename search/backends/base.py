@@ -44,6 +44,13 @@ class SearchDocument:
     keywords: str = ""  # extra matchable words: codes, synonyms of names, unit
     pinyin: str = ""  # full pinyin and initials of title/department (filled by the source)
     extra: dict = field(default_factory=dict)  # shown, not searched (value, unit, target)
+    # What the document is *about*, shown once in results: e.g. "survey:<pk>" for a survey and
+    # its months, "indicator:<department>:<name>" for an indicator's years. "" = its own group.
+    group: str = ""
+
+    @property
+    def group_key(self) -> str:
+        return self.group or self.id
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,14 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    # Results show each group once (its best match) and count groups; a query narrowed to one
+    # group lists its documents, as does grouped=False.
+    group: str = ""
+    grouped: bool = True
+
+    @property
+    def collapsed(self) -> bool:
+        return self.grouped and not self.group
 
 
 @dataclass(frozen=True)
@@ -80,11 +95,16 @@ class SearchHit:
     status: str = ""
     score: float = 0.0
     extra: dict = field(default_factory=dict)
+    group: str = ""  # the document's group key
+    group_count: int = 1  # matching documents of the group, this one included (when collapsed)
 
 
 @dataclass(frozen=True)
 class SearchResults:
-    """A page of hits, the total, facet counts over the whole match and a suggestion."""
+    """A page of hits, the total, facet counts over the whole match and a suggestion.
+
+    When the query is collapsed, the total and the facet counts count groups (what is shown),
+    not documents."""
 
     hits: list[SearchHit]
     total: int

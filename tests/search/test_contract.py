@@ -144,7 +144,8 @@ def test_synonyms_from_the_editable_list_work(backend, city):
 
 
 def test_facet_counts_equal_the_database_counts(backend, city):
-    results = search(backend, "公安局")
+    # Documents, not groups (grouped=False): each is one row of the database.
+    results = search(backend, "公安局", grouped=False)
     police_goals = Goal.objects.filter(owner=city.police, cycle__published=True)
     police_indicators = Indicator.objects.filter(goal__in=police_goals)
     police_results = Measurement.objects.filter(indicator__in=police_indicators)
@@ -159,7 +160,7 @@ def test_facet_counts_equal_the_database_counts(backend, city):
         str(row["goal__cycle__year"]): row["n"]
         for row in police_indicators.values("goal__cycle__year").annotate(n=Count("pk"))
     }
-    indicators_only = search(backend, "公安局", types=("indicator",))
+    indicators_only = search(backend, "公安局", types=("indicator",), grouped=False)
     assert facet(indicators_only, "year") == per_year
     status_counts = {
         row["status"]: row["n"]
@@ -172,12 +173,14 @@ def test_facet_counts_equal_the_database_counts(backend, city):
 
 
 def test_filters_year_range_and_sort_by_date(backend, city):
-    results = search(backend, "群众安全感满意度", types=("result",), sort="date")
+    results = search(backend, "群众安全感满意度", types=("result",), sort="date", grouped=False)
     assert results.total == 6  # three months in each of two published years
     dates = [h.date for h in results.hits]
     assert dates == sorted(dates, reverse=True)
     assert dates[0] == datetime.date(2025, 3, 1)
-    only_2024 = search(backend, "群众安全感满意度", types=("result",), year_from=2024, year_to=2024)
+    only_2024 = search(
+        backend, "群众安全感满意度", types=("result",), year_from=2024, year_to=2024, grouped=False
+    )
     assert {h.year for h in only_2024.hits} == {2024}
     assert only_2024.total == 3
     by_dimension = search(backend, "满意度", dimensions=("satisfaction",), types=("indicator",))
@@ -199,8 +202,8 @@ def test_results_carry_what_the_page_shows(backend, city):
 
 
 def test_pagination(backend, city):
-    first = search(backend, "满意度", per_page=5, page=1)
-    second = search(backend, "满意度", per_page=5, page=2)
+    first = search(backend, "满意度", per_page=5, page=1, grouped=False)
+    second = search(backend, "满意度", per_page=5, page=2, grouped=False)
     assert first.total == second.total > 10
     assert len(first.hits) == len(second.hits) == 5
     assert not ids(first) & ids(second)
@@ -242,7 +245,7 @@ def test_edits_and_deletes_reach_the_index(backend, city, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         city.police.short_name = "警务局"
         city.police.save()
-    assert search(backend, "警务局", types=("result",)).total == 9
+    assert search(backend, "警务局", types=("result",), grouped=False).total == 9
     indicator = city.indicators["cases"]
     with django_capture_on_commit_callbacks(execute=True):
         indicator.measurements.all().delete()
@@ -256,7 +259,7 @@ def test_a_corrected_measurement_is_reflected(backend, city, django_capture_on_c
         actions.record_measurement(
             indicator, datetime.date(2025, 2, 1), Decimal("97.5"), reason="统计口径更正"
         )
-    results = search(backend, "办事群众满意度", types=("result",), sort="date")
+    results = search(backend, "办事群众满意度", types=("result",), sort="date", grouped=False)
     february = next(h for h in results.hits if h.period == "2025-02")
     assert february.extra["value"] == "97.5"
     assert february.extra["corrected"] is True
@@ -390,7 +393,7 @@ def test_every_month_of_a_public_survey_is_found_by_its_year(
     backend, city, django_capture_on_commit_callbacks
 ):
     survey = city.surveys["public"]
-    months = search(backend, "不动产登记", types=("survey_result",), sort="date")
+    months = search(backend, "不动产登记", types=("survey_result",), sort="date", grouped=False)
     assert [h.period for h in months.hits] == ["2025-03", "2025-02", "2025-01"]
     assert months.hits[0].url == f"{survey.get_absolute_url()}#m-2025-03"
     assert months.hits[0].extra["satisfied_share"] == "93.4"
@@ -400,7 +403,7 @@ def test_every_month_of_a_public_survey_is_found_by_its_year(
         )
     in_2024 = search(backend, "不动产登记", years=(2024,))
     assert ids(in_2024) == {f"survey_result:{old.pk}"}
-    assert facet(search(backend, "满意率", types=("survey_result",)), "year") == {
+    assert facet(search(backend, "满意率", types=("survey_result",), grouped=False), "year") == {
         "2025": 3,
         "2024": 1,
     }

@@ -137,6 +137,17 @@ class EmbeddedBackend(SearchBackend):
     def _live(self, conn) -> int:
         return int(self._meta(conn, "live") or 1)
 
+    def _check_schema(self, conn) -> None:
+        """Refuse a live index of older tables: its rows lack what searching now reads (a
+        rebuild, which never reads them, replaces it)."""
+        version = schema.schema_version(conn, self._live(conn))
+        if version != schema.SCHEMA_VERSION:
+            raise SearchUnavailable(
+                f"embedded search index {self.path} was built by an older version "
+                f"(schema {version}, now {schema.SCHEMA_VERSION}): "
+                "run manage.py search_index rebuild"
+            )
+
     # ---- writing ----------------------------------------------------------------------
 
     def index_documents(self, documents: Iterable[SearchDocument]) -> int:
@@ -145,13 +156,14 @@ class EmbeddedBackend(SearchBackend):
             return 0
 
         def work(conn):
+            self._check_schema(conn)
             conn.execute("BEGIN IMMEDIATE")
             g = self._live(conn)
             schema.delete_ids(conn, g, [d.id for d in docs])
             vocab: Counter = Counter()
             for doc in docs:
                 cursor = conn.execute(
-                    f"INSERT INTO docs_{g} ({schema.DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
+                    f"INSERT INTO docs_{g} ({schema.DOC_FIELDS}) VALUES ({schema.DOC_PLACEHOLDERS})",
                     schema.doc_row(doc),
                 )
                 conn.execute(
@@ -172,6 +184,7 @@ class EmbeddedBackend(SearchBackend):
             return
 
         def work(conn):
+            self._check_schema(conn)
             conn.execute("BEGIN IMMEDIATE")
             schema.delete_ids(conn, self._live(conn), ids)
             self._journal(conn, ids)
@@ -214,7 +227,8 @@ class EmbeddedBackend(SearchBackend):
                 conn.execute("BEGIN IMMEDIATE")
                 first = written + 1
                 conn.executemany(
-                    f"INSERT INTO docs_{new} (rowid, {schema.DOC_FIELDS}) VALUES ({', '.join('?' * 16)})",
+                    f"INSERT INTO docs_{new} (rowid, {schema.DOC_FIELDS}) "
+                    f"VALUES (?, {schema.DOC_PLACEHOLDERS})",
                     [(first + i, *schema.doc_row(d)) for i, d in enumerate(batch)],
                 )
                 conn.executemany(
@@ -262,7 +276,8 @@ class EmbeddedBackend(SearchBackend):
                     if row is None:
                         continue
                     cursor = conn.execute(
-                        f"INSERT INTO docs_{new} ({schema.DOC_FIELDS}) VALUES ({', '.join('?' * 15)})",
+                        f"INSERT INTO docs_{new} ({schema.DOC_FIELDS}) "
+                        f"VALUES ({schema.DOC_PLACEHOLDERS})",
                         row[1:],
                     )
                     conn.execute(
@@ -304,9 +319,11 @@ class EmbeddedBackend(SearchBackend):
     # ---- reading ----------------------------------------------------------------------
 
     def count(self) -> int:
-        return self._run(
-            lambda conn: conn.execute(f"SELECT count(*) FROM docs_{self._live(conn)}").fetchone()[0]
-        )
+        def work(conn):
+            self._check_schema(conn)
+            return conn.execute(f"SELECT count(*) FROM docs_{self._live(conn)}").fetchone()[0]
+
+        return self._run(work)
 
     def ping(self) -> bool:
         try:
@@ -320,6 +337,7 @@ class EmbeddedBackend(SearchBackend):
         match = match_expression(query.text, groups)
 
         def work(conn):
+            self._check_schema(conn)
             conn.execute("BEGIN")
             try:
                 return self._search(conn, query, match, groups)
@@ -351,10 +369,16 @@ class EmbeddedBackend(SearchBackend):
         if query.year_to is not None:
             base.append("d.year <= ?")
             params.append(query.year_to)
+        if query.group:
+            base.append("d.grp = ?")
+            params.append(query.group)
+        collapsed = query.collapsed
 
+        # One row per combination of facet values (and of group, when groups are counted).
         combos = conn.execute(
-            f"SELECT d.type, d.department_id, d.year, d.dimension, d.status, count(*) "
-            f"FROM {source} WHERE {' AND '.join(base)} GROUP BY 1, 2, 3, 4, 5",
+            f"SELECT d.type, d.department_id, d.year, d.dimension, d.status, "
+            f"{'d.grp' if collapsed else 'NULL'}, count(*) "
+            f"FROM {source} WHERE {' AND '.join(base)} GROUP BY 1, 2, 3, 4, 5, 6",
             params,
         ).fetchall()
         selected = {
@@ -364,7 +388,7 @@ class EmbeddedBackend(SearchBackend):
             "dimension": {str(v) for v in query.dimensions},
             "status": {str(v) for v in query.statuses},
         }
-        facets, total = _facet_counts(combos, selected)
+        facets, total = _facet_counts(combos, selected, by_group=collapsed)
         if match is not None and sum(combo[-1] for combo in combos) > self.bm25_limit:
             score = "-d.boost"  # a very broad match: no bm25 (see BM25_LIMIT)
 
@@ -377,33 +401,50 @@ class EmbeddedBackend(SearchBackend):
                 filter_params.extend(
                     int(v) if facet in ("department", "year") else v for v in sorted(values)
                 )
+        # The order, as (expression, descending) keys with their parameters.
         if query.sort == "date":
-            order = f"d.date IS NULL, d.date DESC, {score}, d.rowid"
+            keys = [("d.date IS NULL", False), ("d.date", True), (score, False)]
         else:
-            order = f"{score}, d.date IS NULL, d.date DESC, d.rowid"
-        order_params = []
+            keys = [(score, False), ("d.date IS NULL", False), ("d.date", True)]
+        keys.append(("d.rowid", False))
+        key_params = []
         typed = (query.text or "").strip()
         if match and query.sort != "date" and typed and " " not in typed:
             # A title that contains the very words typed comes first: searching 满意度 should
             # list 群众满意度 before a 满意率 whose description mentions 满意度.
-            order = f"instr(d.title, ?) > 0 DESC, {order}"
-            order_params.append(typed)
+            keys.insert(0, ("instr(d.title, ?) > 0", True))
+            key_params.append(typed)
         if match and query.sort != "date":
             exact = match_expression(query.text, [])
             if exact and exact != match:
                 # What the visitor typed ranks above what only a synonym of it matched.
-                order = (
-                    f"d.rowid IN (SELECT rowid FROM fts_{g} WHERE fts_{g} MATCH ?) DESC, {order}"
+                keys.insert(
+                    0, (f"d.rowid IN (SELECT rowid FROM fts_{g} WHERE fts_{g} MATCH ?)", True)
                 )
-                order_params.insert(0, exact)
+                key_params.insert(0, exact)
         offset = (page - 1) * query.per_page
         rows = []
         if offset < total:
-            rows = conn.execute(
-                f"SELECT {schema.DOC_SELECT}, {score} FROM {source} WHERE {' AND '.join(filters)} "
-                f"ORDER BY {order} LIMIT ? OFFSET ?",
-                [*filter_params, *order_params, query.per_page, offset],
-            ).fetchall()
+            if collapsed:
+                rows = self._group_page(
+                    conn,
+                    g,
+                    source,
+                    filters,
+                    filter_params,
+                    score,
+                    keys,
+                    key_params,
+                    query.per_page,
+                    offset,
+                )
+            else:
+                order = ", ".join(f"{expr}{' DESC' if desc else ''}" for expr, desc in keys)
+                rows = conn.execute(
+                    f"SELECT {schema.DOC_SELECT}, {score}, 1 FROM {source} "
+                    f"WHERE {' AND '.join(filters)} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*filter_params, *key_params, query.per_page, offset],
+                ).fetchall()
         pattern = highlight_pattern(query.text, groups) if match else None
         hits = [_hit(row, pattern) for row in rows]
         suggestion = ""
@@ -417,3 +458,29 @@ class EmbeddedBackend(SearchBackend):
             per_page=query.per_page,
             suggestion=suggestion,
         )
+
+    @staticmethod
+    def _group_page(
+        conn, g, source, filters, filter_params, score, keys, key_params, limit, offset
+    ):
+        """A page of groups: each group's best document in the order asked for, with the number
+        of matching documents of its group. bm25() is only known inside the MATCH query, so the
+        order keys are computed there and ranked over by window functions outside it."""
+        columns = ", ".join(f"{expr} AS k{i}" for i, (expr, _desc) in enumerate(keys))
+
+        def order(prefix=""):
+            return ", ".join(
+                f"{prefix}k{i}{' DESC' if desc else ''}" for i, (_e, desc) in enumerate(keys)
+            )
+
+        return conn.execute(
+            f"""SELECT {schema.DOC_SELECT}, m.score, m.n FROM (
+                    SELECT rid, score, {", ".join(f"k{i}" for i in range(len(keys)))},
+                        row_number() OVER (PARTITION BY grp ORDER BY {order()}) AS rn,
+                        count(*) OVER (PARTITION BY grp) AS n
+                    FROM (SELECT d.rowid AS rid, d.grp AS grp, {score} AS score, {columns}
+                          FROM {source} WHERE {" AND ".join(filters)})
+                ) m JOIN docs_{g} d ON d.rowid = m.rid
+                WHERE m.rn = 1 ORDER BY {order("m.")} LIMIT ? OFFSET ?""",
+            [*key_params, *filter_params, limit, offset],
+        ).fetchall()

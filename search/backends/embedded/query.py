@@ -69,18 +69,18 @@ def match_expression(text: str, groups: list[tuple[str, ...]]) -> str | None:
     return " AND ".join(expressions)
 
 
-def _facet_counts(combos, selected) -> tuple[dict[str, list[tuple[str, int]]], int]:
-    """Counts per facet value over the match and the *other* facets' filters; the total."""
+def _facet_counts(
+    combos, selected, by_group: bool = False
+) -> tuple[dict[str, list[tuple[str, int]]], int]:
+    """Counts per facet value over the match and the *other* facets' filters; the total.
+
+    ``by_group``: count distinct groups (what collapsed results show), not documents."""
+    if by_group:
+        return _group_facet_counts(combos, selected)
     counters = {facet: Counter() for facet in FACETS}
     total = 0
-    for type_, department_id, year, dimension, status, n in combos:
-        values = {
-            "type": type_,
-            "department": "" if department_id is None else str(department_id),
-            "year": "" if year is None else str(year),
-            "dimension": dimension or "",
-            "status": status or "",
-        }
+    for type_, department_id, year, dimension, status, _group, n in combos:
+        values = _combo_values(type_, department_id, year, dimension, status)
         failing = [f for f in FACETS if selected[f] and values[f] not in selected[f]]
         if not failing:
             total += n
@@ -92,6 +92,39 @@ def _facet_counts(combos, selected) -> tuple[dict[str, list[tuple[str, int]]], i
         for facet, counter in counters.items()
     }
     return facets, total
+
+
+def _group_facet_counts(combos, selected) -> tuple[dict[str, list[tuple[str, int]]], int]:
+    """Distinct groups per facet value (COUNT(DISTINCT grp) for each facet with the other
+    facets' filters, done over the combinations in one pass); the number of groups shown."""
+    members: dict[str, dict[str, set]] = {facet: {} for facet in FACETS}
+    shown: set = set()
+    for type_, department_id, year, dimension, status, group, _n in combos:
+        values = _combo_values(type_, department_id, year, dimension, status)
+        failing = [f for f in FACETS if selected[f] and values[f] not in selected[f]]
+        if not failing:
+            shown.add(group)
+        for facet in FACETS:
+            if values[facet] and (not failing or failing == [facet]):
+                members[facet].setdefault(values[facet], set()).add(group)
+    facets = {
+        facet: sorted(
+            ((value, len(groups)) for value, groups in by_value.items()),
+            key=lambda vc: (-vc[1], vc[0]),
+        )
+        for facet, by_value in members.items()
+    }
+    return facets, len(shown)
+
+
+def _combo_values(type_, department_id, year, dimension, status) -> dict[str, str]:
+    return {
+        "type": type_,
+        "department": "" if department_id is None else str(department_id),
+        "year": "" if year is None else str(year),
+        "dimension": dimension or "",
+        "status": status or "",
+    }
 
 
 def _hit(row, pattern) -> SearchHit:
@@ -111,7 +144,9 @@ def _hit(row, pattern) -> SearchHit:
         period,
         extra,
         _boost,
+        group,
         score,
+        group_count,
     ) = row
     return SearchHit(
         id=doc_id,
@@ -127,4 +162,6 @@ def _hit(row, pattern) -> SearchHit:
         status=status,
         score=-float(score or 0),
         extra=json.loads(extra) if extra else {},
+        group=group,
+        group_count=int(group_count or 1),
     )

@@ -19,13 +19,26 @@ from search.text import full_pinyin, index_text, is_cjk, normalise, search_words
 COLUMNS = ("title", "department", "body", "keywords", "pinyin")
 WEIGHTS = (8.0, 3.0, 1.0, 2.0, 2.0)
 # Departments, goals and indicators answer a question better than one month's figure of them.
-TYPE_BOOST = {"department": 3.0, "goal": 2.0, "indicator": 2.0, "result": 1.0}
+TYPE_BOOST = {
+    "department": 3.0,
+    "goal": 2.0,
+    "indicator": 2.0,
+    "survey": 2.0,
+    "result": 1.0,
+    "survey_result": 1.0,
+}
 DEFAULT_BOOST = 1.5
+
+# The version of these tables. A file built by an older version cannot be searched (the
+# backend says so until ``search_index rebuild`` builds a generation of this version).
+# 2: ``grp``, the document's group key (results show each group once).
+SCHEMA_VERSION = "2"
 
 DOC_FIELDS = (
     "id, type, title, body, url, department_id, department, department_short, year, "
-    "dimension, status, date, period, extra, boost"
+    "dimension, status, date, period, extra, boost, grp"
 )
+DOC_PLACEHOLDERS = ", ".join("?" * len(DOC_FIELDS.split(",")))
 DOC_SELECT = ", ".join(f"d.{name.strip()}" for name in DOC_FIELDS.split(","))
 FACET_COLUMNS = {
     "type": "type",
@@ -54,6 +67,7 @@ def doc_row(doc: SearchDocument) -> tuple:
         doc.period or "",
         json.dumps(doc.extra or {}, ensure_ascii=False, default=str),
         TYPE_BOOST.get(doc.type, DEFAULT_BOOST),
+        doc.group_key,
     )
 
 
@@ -84,8 +98,9 @@ def create_generation(conn, g: int) -> None:
             title TEXT NOT NULL, body TEXT NOT NULL, url TEXT NOT NULL,
             department_id INTEGER, department TEXT NOT NULL, department_short TEXT NOT NULL,
             year INTEGER, dimension TEXT NOT NULL, status TEXT NOT NULL, date TEXT,
-            period TEXT NOT NULL, extra TEXT NOT NULL, boost REAL NOT NULL)"""
+            period TEXT NOT NULL, extra TEXT NOT NULL, boost REAL NOT NULL, grp TEXT NOT NULL)"""
     )
+    conn.execute(f"CREATE INDEX docs_{g}_grp ON docs_{g} (grp)")
     conn.execute(
         f"CREATE VIRTUAL TABLE fts_{g} USING fts5({', '.join(COLUMNS)}, "
         "tokenize='unicode61 remove_diacritics 2', prefix='1 2')"
@@ -95,11 +110,21 @@ def create_generation(conn, g: int) -> None:
         "freq INTEGER NOT NULL) WITHOUT ROWID"
     )
     conn.execute(f"CREATE INDEX vocab_{g}_pinyin ON vocab_{g} (pinyin)")
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"schema_{g}", SCHEMA_VERSION)
+    )
+
+
+def schema_version(conn, g: int) -> str:
+    """The version a generation was built with; "1" for one built before versions were kept."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (f"schema_{g}",)).fetchone()
+    return row[0] if row else "1"
 
 
 def drop_generation(conn, g: int) -> None:
     for table in (f"fts_{g}", f"docs_{g}", f"vocab_{g}"):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute("DELETE FROM meta WHERE key = ?", (f"schema_{g}",))
 
 
 def generations(conn) -> set[int]:

@@ -121,15 +121,23 @@ class EngineBackend(SearchBackend):
         raw = self.adapter.search(self.alias, search.to_dict())
         response = Response(search, raw)
         hits = [self._hit(hit) for hit in response.hits]
+        collapsed = query.collapsed
         facets = {}
         for facet in FACETS:
             buckets = response.aggregations[facet]["values"]["buckets"]
-            facets[facet] = [
-                (str(bucket["key"]), bucket["doc_count"])
+            counts = [
+                (
+                    str(bucket["key"]),
+                    bucket["groups"]["value"] if collapsed else bucket["doc_count"],
+                )
                 for bucket in buckets
                 if bucket["key"] != ""
             ]
-        total = response.hits.total.value
+            facets[facet] = sorted(counts, key=lambda vc: (-vc[1], vc[0]))
+        if collapsed:
+            total = response.aggregations["shown"]["groups"]["value"]
+        else:
+            total = response.hits.total.value
         suggestion = ""
         text = clean_text(query.text)
         if total == 0 and text:
@@ -160,6 +168,8 @@ class EngineBackend(SearchBackend):
             if fragments:
                 snippet = fragments[0]
         date = source.get("date")
+        inner = getattr(hit.meta, "inner_hits", None)
+        group_count = inner.group.hits.total.value if inner is not None else 1
         return SearchHit(
             id=source.get("id", hit.meta.id),
             type=source.get("type", ""),
@@ -174,6 +184,8 @@ class EngineBackend(SearchBackend):
             status=source.get("status", ""),
             score=float(hit.meta.score or 0.0),
             extra=source.get("extra") or {},
+            group=source.get("group", ""),
+            group_count=group_count,
         )
 
     def index_documents(self, documents: Iterable[SearchDocument]) -> int:

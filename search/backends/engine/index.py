@@ -81,6 +81,8 @@ def build_index(name: str, synonyms: Iterable[str]) -> Index:
     mapping.field("status", "keyword", eager_global_ordinals=True)
     mapping.field("date", "date")
     mapping.field("period", "keyword")
+    # What results show once (collapse) and what facets count (cardinality): see query.py.
+    mapping.field("group", "keyword")
     mapping.field("keywords", "text", **zh_text())
     # Pinyin is matched by prefix (gonga → gonganju); a whole word (gaj) ranks higher, so that
     # 教育局 (jyj) is not drowned by 教育经费 (jyjf...).
@@ -127,6 +129,7 @@ def document_source(doc: SearchDocument) -> dict:
         "status": doc.status or None,
         "date": doc.date.isoformat() if doc.date else None,
         "period": doc.period or None,
+        "group": doc.group_key,
         "keywords": doc.keywords,
         "pinyin": doc.pinyin,
         "title_pinyin": pinyin_text(*title_names(doc)),

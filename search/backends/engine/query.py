@@ -23,6 +23,9 @@ FACET_FIELDS = {
 }
 # Enough buckets for every department of a city; the other facets have a handful of values.
 FACET_SIZE = 200
+# Groups are counted with `cardinality`, exact up to this many groups per count (the engine's
+# maximum; a scale-10 city has about 30,000 groups in all, fewer in any one facet value).
+GROUP_PRECISION = 40_000
 MAX_PER_PAGE = 100
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -103,14 +106,26 @@ def build_search(query: SearchQuery, index: str = "") -> Search:
 
     # Facets: the chosen values narrow the hits (post_filter) while each facet is counted with
     # the *other* facets' filters only, so a visitor sees what choosing another value gives.
+    if query.group:
+        search = search.filter("term", group=query.group)
     filters = facet_filters(query)
     if filters:
         search = search.post_filter(Q("bool", filter=list(filters.values())))
     for facet in FACETS:
         others = [f for name, f in filters.items() if name != facet]
         agg = A("filter", Q("bool", filter=others)) if others else A("filter", Q("match_all"))
-        agg.bucket("values", "terms", field=FACET_FIELDS[facet], size=FACET_SIZE)
+        values = agg.bucket("values", "terms", field=FACET_FIELDS[facet], size=FACET_SIZE)
+        if query.collapsed:
+            values.metric("groups", group_count())
         search.aggs.bucket(facet, agg)
+    if query.collapsed:
+        # Each group once (its best document in the order asked for), with how many of its
+        # documents match; the total counts the groups shown (aggregations ignore post_filter).
+        search = search.extra(
+            collapse={"field": "group", "inner_hits": {"name": "group", "size": 0}}
+        )
+        shown = Q("bool", filter=list(filters.values())) if filters else Q("match_all")
+        search.aggs.bucket("shown", A("filter", shown)).metric("groups", group_count())
 
     if query.sort == "date":
         search = search.sort({"date": {"order": "desc", "missing": "_last"}}, "_score")
@@ -130,6 +145,10 @@ def build_search(query: SearchQuery, index: str = "") -> Search:
     search = search.extra(track_total_hits=True)
     start = (page - 1) * per_page
     return search[start : start + per_page]
+
+
+def group_count() -> A:
+    return A("cardinality", field="group", precision_threshold=GROUP_PRECISION)
 
 
 def build_suggestion_search(text: str, index: str = "") -> Search:
