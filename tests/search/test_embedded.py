@@ -175,3 +175,17 @@ def test_a_very_broad_match_is_ranked_without_bm25_with_the_same_counts(backend)
     filtered = backend.search(SearchQuery(text="公安局", types=("goal",)))
     backend.bm25_limit = 10_000
     assert filtered.total == backend.search(SearchQuery(text="公安局", types=("goal",))).total == 3
+
+
+def test_an_index_of_older_tables_asks_for_a_rebuild(backend, tmp_path):
+    backend.index_documents([doc(1, "群众安全感满意度")])
+    conn = sqlite3.connect(backend.path)
+    conn.execute("DELETE FROM meta WHERE key LIKE 'schema_%'")  # as a file built before groups
+    conn.commit()
+    conn.close()
+    backend.close()
+    with pytest.raises(SearchUnavailable, match="search_index rebuild"):
+        backend.search(SearchQuery(text="满意度"))
+    assert not backend.ping()
+    backend.rebuild([doc(1, "群众安全感满意度"), doc(2, "群众安全感满意度", year=2024)])
+    assert backend.search(SearchQuery(text="满意度")).total == 2  # each goal its own group

@@ -70,7 +70,13 @@ def test_query_count_does_not_grow_with_the_results(client, indexed):
 
 
 def test_pagination_is_a_labelled_navigation(client, indexed):
-    html = page(client, q="市统计局")  # every figure's source: more than one page
+    from portal.factories import IndicatorFactory
+
+    # Results are grouped (one row per indicator): more indicators than a page holds.
+    for n in range(21):
+        IndicatorFactory(goal=indexed.goals["service"], name=f"统计指标{n}", methodology="市统计局")
+    indexing.rebuild()
+    html = page(client, q="市统计局")
     assert '<nav class="pagination" aria-label=' in html
     assert 'aria-current="page"' in html
     second = page(client, q="市统计局", page="2")
@@ -165,3 +171,24 @@ def test_search_index_command_rebuilds_reports_and_retries(embedded, city):
     call_command("search_index", "retry", stdout=out)
     assert "Sent 1" in out.getvalue()
     assert not PendingIndexUpdate.objects.exists()
+
+
+def test_a_group_is_one_row_with_a_link_to_its_other_years(client, indexed):
+    html = page(client, q="群众安全感满意度", type="indicator")
+    assert html.count('class="search-result"') == 1
+    more = zh("%(count)d more year", count=1)
+    assert more in html
+    link = re.search(r'<p class="search-result__more"><a href="([^"]+)"', html).group(1)
+    narrowed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert narrowed.count('class="search-result"') == 2
+    assert 'type="hidden" name="group"' in narrowed
+
+
+def test_the_api_carries_each_groups_key_count_and_link(client, indexed):
+    data = client.get("/search/api/", {"q": "群众安全感满意度", "type": "result"}).json()
+    assert data["total"] == 1
+    (row,) = data["results"]
+    assert row["group_count"] == 6 and row["group"].startswith("result:")
+    narrowed = client.get(row["group_url"]).json()
+    assert narrowed["total"] == 6 and narrowed["query"]["group"] == row["group"]
+    assert all(r["group_url"] is None for r in narrowed["results"])

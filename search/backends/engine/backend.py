@@ -170,6 +170,9 @@ class EngineBackend(SearchBackend):
         date = source.get("date")
         inner = getattr(hit.meta, "inner_hits", None)
         group_count = inner.group.hits.total.value if inner is not None else 1
+        group = source.get("group", "")
+        if isinstance(group, list):  # collapse returns the field's values as "fields"
+            group = group[0] if group else ""
         return SearchHit(
             id=source.get("id", hit.meta.id),
             type=source.get("type", ""),
@@ -184,7 +187,7 @@ class EngineBackend(SearchBackend):
             status=source.get("status", ""),
             score=float(hit.meta.score or 0.0),
             extra=source.get("extra") or {},
-            group=source.get("group", ""),
+            group=group,
             group_count=group_count,
         )
 
