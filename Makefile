@@ -6,6 +6,7 @@
 #   make format      ruff format + ruff check --fix
 #   make messages    extract and compile translations (zh_Hans, en)
 #   make bench       the benchmark (bench/run.sh)
+#   make gallery     screenshots of the main pages for reviewers (gallery/index.html)
 #   make services-start / services-stop   the test servers (PostgreSQL, ...) by hand
 
 PY ?= python3
@@ -30,7 +31,7 @@ TEST_DATABASE_URL ?= postgres://portal:portal@127.0.0.1:54329/portal
 PYTEST_ARGS ?=
 
 .PHONY: demo demo-setup demo-reset serve install install-test test test-deps \
-	services-start services-stop lint format messages bench clean
+	services-start services-stop lint format messages bench clean gallery
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -65,6 +66,12 @@ demo-reset: install
 	@scripts/system-deps.sh --optional flite
 	$(DEMO_ENV) $(BIN)/python scripts/demo_setup.py --reset --addr $(DEMO_ADDR)
 	@$(MAKE) --no-print-directory demo
+
+# Screenshots of the main pages (phone and laptop, Chinese and English, normal and high
+# contrast) in gallery/, for reviewers; the demo city is built first if needed.
+gallery: install-test
+	@scripts/system-deps.sh chromium cjk-fonts
+	$(DEMO_ENV) $(BIN)/python scripts/gallery.py
 
 serve: install
 	$(DEMO_ENV) $(MANAGE) runserver $(DEMO_ADDR)
