@@ -10,9 +10,11 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 # Policies must be registered before any viewset (or view) asks the registry for them.
+from portal import lockouts
 from portal.permissions import register_policies
 
 register_policies()
+register_policies(lockouts.POLICIES)
 
 from portal import home, import_views  # noqa: E402
 from portal.actions import ADJUSTMENT_APPROVED, ADJUSTMENT_REJECTED  # noqa: E402
@@ -27,6 +29,11 @@ DASHBOARD_LIMIT = 10
 @hooks.register("register_admin_viewset")
 def register_performance_viewsets():
     return PerformanceViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_lockout_viewset():
+    return lockouts.LockoutViewSet()
 
 
 # The measurement import screen: upload → preview → confirm (portal/import_views.py).

@@ -14,19 +14,11 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.clients import client_address
 from surveys.privacy import client_key
 
 DEVICE_COOKIE = "rating_device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
-
-
-def client_address(request) -> str:
-    """The visitor's address: REMOTE_ADDR, or the header a trusted reverse proxy sets
-    (``PORTAL_CLIENT_IP_HEADER``, e.g. ``HTTP_X_REAL_IP``), never a header anyone can send."""
-    header = getattr(settings, "PORTAL_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def device_id(request) -> str:

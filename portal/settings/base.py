@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "captcha",  # django-simple-captcha: the rating form (surveys/)
     "django_tasks_db",  # TASKS' database backend in production (manage.py db_worker)
+    "axes",  # failed sign-ins per account and address, lockouts (AXES_* below)
+    "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +49,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that cached pages (answered by the last middleware) carry the headers too.
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.links.LinkContextMiddleware",
+    # Turns django-axes' lockout into the login page's message (portal.accounts).
+    "axes.middleware.AxesMiddleware",
     # Last, so a cached page still passes through every middleware above on its way out.
     "portal.cache.CachedPageMiddleware",
 ]
@@ -110,12 +117,71 @@ def use_prepared_statements(database: dict) -> dict:
 use_prepared_statements(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Editors' passwords: at least 12 characters (Django's own messages, in the user's language).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "portal.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttle (django-axes): an account, or an address, is locked after LOGIN_FAILURE_LIMIT
+# failed sign-ins, for LOGIN_LOCKOUT_MINUTES (0: until a city administrator lifts it under
+# Settings → Login lockouts). Counted in the database, so the limit holds across workers and
+# an administrator can list and lift locks; the address is portal.clients.client_address, the
+# rule the rating limit uses. Successful sign-ins are not recorded (no log of addresses).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+_lockout_minutes = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_COOLOFF_TIME = _lockout_minutes / 60 if _lockout_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A lock lasts the time the message promises; attempts during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # Django's admin is not installed; Wagtail's screen is portal.lockouts
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.LoginForm"
+
+
+def mail_is_configured(email_backend: str) -> bool:
+    """True when ``email_backend`` delivers mail: not one that prints, keeps or drops it."""
+    return email_backend not in {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    }
+
+
+# Mail (password reset): SMTP when EMAIL_HOST is set, else printed to the console (no mail).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Wagtail's "Forgotten password?" only when a reset e-mail can arrive (PASSWORD_RESET=1 or 0
+# decides explicitly); otherwise the login page says whom to ask.
+_password_reset = os.environ.get("PASSWORD_RESET", "").strip()
+WAGTAIL_PASSWORD_RESET_ENABLED = (
+    _password_reset == "1" if _password_reset in ("0", "1") else mail_is_configured(EMAIL_BACKEND)
+)
 
 # Chinese first: zh-hans is the default, English the second language.
 LANGUAGE_CODE = "zh-hans"
@@ -234,7 +300,49 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links to other sites carry no address of ours (a search's words stay private).
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): public pages run only our own scripts — no inline
+# script, nothing from another host (government intranets are often offline anyway). Styles
+# may be inline: plotly.js draws its charts with style attributes. Wagtail's admin still has
+# inline scripts (its date pickers and inline panels), so admin pages get 'unsafe-inline' for
+# scripts (portal.security.ContentSecurityPolicyMiddleware); all else stays as strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],  # the captcha's spoken alternative
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of ours uses (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# Avatars come from our own server only (Wagtail would ask gravatar.com).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-// Large text and high contrast toggles (适老化). The <head> snippet applies the stored mode
+// Large text and high contrast toggles (适老化). display-mode-early.js applies the stored mode
 // before paint; this wires the buttons and keeps aria-pressed in step with the <html> class.
 (function () {
   "use strict";
