@@ -341,8 +341,10 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
-# Avatars come from our own server only (Wagtail would ask gravatar.com).
+# The admin asks no other host: no avatars from gravatar.com, no check for new Wagtail releases
+# (its dashboard would fetch releases.wagtail.org; the policy blocks it, intranets cannot reach it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,

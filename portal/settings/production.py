@@ -18,11 +18,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Behind a TLS-terminating reverse proxy unless told otherwise (the benchmark runs on loopback).
+# Behind a TLS-terminating reverse proxy unless told otherwise (the benchmark runs on loopback
+# with DJANGO_SECURE_COOKIES=0: plain HTTP, no redirect, no HSTS).
 _secure = os.environ.get("DJANGO_SECURE_COOKIES", "1") == "1"
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A request that reached us over plain HTTP is sent to HTTPS (the proxy sets X-Forwarded-Proto),
+# and browsers are told to use only HTTPS from then on (HSTS: a year by default, subdomains of
+# the site's own host name included, and the preload flag, which only takes effect if someone
+# submits the domain to the browsers' preload list; DJANGO_HSTS_PRELOAD=0 leaves it out).
+SECURE_SSL_REDIRECT = _secure
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if _secure else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD", "1") == "1"
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]

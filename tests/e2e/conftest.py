@@ -56,12 +56,14 @@ def browser():
 
 @dataclass
 class BrowserPage:
-    """A Playwright page plus what it tried to load from other hosts and its script errors."""
+    """A Playwright page plus what it tried to load from other hosts, its script errors and
+    what the Content-Security-Policy blocked (Chromium reports each on the console)."""
 
     page: object
     base_url: str
     external_requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def open(self, path: str):
         """Load ``path`` until the network is quiet; the page must answer 200."""
@@ -89,10 +91,18 @@ def site_page(browser, live_server):
             wrapper.external_requests.append(url)
             route.abort()
 
+    def _console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            wrapper.csp_violations.append(f"{page.url}: {message.text}")
+
     page.route("**/*", _route)
     page.on("pageerror", lambda exc: wrapper.errors.append(str(exc)))
+    page.on("console", _console)
     yield wrapper
     context.close()
+    # Every browser test fails on a script, style or file the policy blocked: the public
+    # pages must work under their Content-Security-Policy (portal/security.py).
+    assert not wrapper.csp_violations, wrapper.csp_violations
 
 
 @dataclass
