@@ -146,10 +146,3 @@ def test_production_sends_hsts_and_redirects_plain_http():
         timeout=120,
     )
     assert result.stdout.split() == ["31536000", "True", "True"], result.stderr
-
-
-def test_hsts_header_on_a_secure_request(client, wagtail_site, settings):
-    settings.SECURE_HSTS_SECONDS = 31536000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    response = client.get(reverse("portal:accessibility"), secure=True, **EN)
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
