@@ -133,8 +133,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Settings → Login lockouts). Counted in the database, so the limit holds across workers and
 # an administrator can list and lift locks; the address is portal.clients.client_address, the
 # rule the rating limit uses. Successful sign-ins are not recorded (no log of addresses).
+# AxesBackend is ModelBackend too: force_login() and sessions name the first backend, which must
+# be able to load the user. It refuses a locked-out sign-in; ModelBackend then checks passwords.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
