@@ -194,6 +194,8 @@ def test_breakdown_has_the_documented_shape_and_is_json():
         "achievement",
         "status",
         "points",
+        "target_adjusted",  # whether the target used was changed by a target adjustment
+        "original_target",
     }
     assert item["period"] == "2026-10"
     assert set(breakdown["parts"]["satisfaction"]) == {"score", "points", "indicators"}

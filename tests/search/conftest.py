@@ -120,14 +120,14 @@ def build_city() -> City:
             cycle=cycle,
             owner=owner,
             title=title,
-            code=f"{cycle.year}-{key}",
+            code=f"{cycle.year}-{key}".replace("_", "-"),  # codes: letters, digits, hyphens
             description=f"{title}的年度任务。",
         )
         city.goals[key] = goal
         for ind_key, name, dimension, status in indicators:
             indicator = IndicatorFactory(
                 goal=goal,
-                code=f"{cycle.year}-{ind_key}",
+                code=f"{cycle.year}-{ind_key}".replace("_", "-"),
                 name=name,
                 dimension=dimension,
                 unit="%",
