@@ -285,6 +285,7 @@ if wanted pages; then
   if start_server cached; then
     step load-cached "$PY" bench/load.py cached --base-url "$BASE_URL"
     step js-size "$PY" bench/jssize.py --base-url "$BASE_URL"
+    step chart-visible "$PY" bench/chart_visible.py --base-url "$BASE_URL"
     stop_server
   else
     FAILED+=(server-cached)
