@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext
 from portal.months import month_label
 from portal.templatetags.portal_tags import (
     badge_in,
+    bar_width,
     dept_name,
     dimension_label_in,
     num,
@@ -196,7 +197,9 @@ def home_score_rows(evaluations, year) -> SafeString:
             f"{_e(dept_name(e.department))}</a><br>{badge_in(e.status, True, lang)}</th>"
             f'<td class="num">{_e(num(e.total, 1))}'
             + (f'<br><span class="muted">{_e(e.grade)}</span>' if e.grade else "")
-            + "</td></tr>"
+            # The score as a bar too (0–100), decorative: the number is the answer.
+            + f'<span class="score-bar" aria-hidden="true"><span style="width:{bar_width((e.total or 0) / 100)}%">'
+            "</span></span></td></tr>"
             for e in evaluations
         )
     )
