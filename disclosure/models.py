@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -73,7 +74,8 @@ class ReportIndexPage(Page):
 
 def report_list_context(request, index: ReportIndexPage | None = None) -> dict:
     """The published reports (under ``index``, or all of them), filtered by the query string's
-    year, kind and department — unknown values are ignored — and paginated. Four queries."""
+    year, kind and department — an unknown value or page is ignored with a notice — and
+    paginated. Four queries."""
     from portal.models import Department
 
     reports = ReportPage.objects.visible()
@@ -84,30 +86,51 @@ def report_list_context(request, index: ReportIndexPage | None = None) -> dict:
     years = sorted({year for year, _d in facets}, reverse=True)
     department_ids = {dept for _y, dept in facets if dept is not None}
     filters: dict = {}
-    year = _int_param(request.GET.get("year"))
+    unknown: list[str] = []
+    raw_year, kind, raw_dept = (request.GET.get(k, "") for k in ("year", "kind", "department"))
+    year = _int_param(raw_year)
     if year in years:
         reports, filters["year"] = reports.filter(year=year), year
-    kind = request.GET.get("kind")
+    elif raw_year:
+        unknown.append(raw_year)
     if kind in ReportKind.values:
         reports, filters["kind"] = reports.filter(kind=kind), kind
-    dept = _int_param(request.GET.get("department"))
+    elif kind:
+        unknown.append(kind)
+    dept = _int_param(raw_dept)
     if dept in department_ids:
         reports, filters["department"] = reports.filter(department_id=dept), dept
+    elif raw_dept:
+        unknown.append(raw_dept)
+    notices = []
+    if unknown:
+        # As on the search page: the visitor learns the list is not filtered as asked.
+        notices.append(
+            gettext_now("No reports match the filter “%(values)s”; it has been ignored.")
+            % {"values": ", ".join(value[:20] for value in unknown)}
+        )
+    paginator = Paginator(reports, REPORTS_PER_PAGE)
+    raw_page = request.GET.get("page", "")
+    page = paginator.get_page(raw_page)
+    if raw_page and str(page.number) != raw_page.strip():
+        notices.append(
+            gettext_now("There is no page “%(page)s” of this list; showing page %(shown)d.")
+            % {"page": raw_page[:20], "shown": page.number}
+        )
     return {
-        "reports": Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page")),
+        "reports": page,
         "years": years,
         "kinds": ReportKind.choices,
         "departments": Department.objects.filter(pk__in=department_ids),
         "filters": filters,
         "filters_query": urlencode(filters) + "&" if filters else "",
+        "notices": notices,
     }
 
 
 def _int_param(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
+    text = str(raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _this_year() -> int:

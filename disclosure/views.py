@@ -1,12 +1,12 @@
 """The public list of reports at a fixed address (/reports/), whatever the index page's slug."""
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from disclosure.models import ReportIndexPage, report_list_context
 
 
-@require_GET
+@require_safe
 def report_index(request):
     index = ReportIndexPage.objects.live().public().order_by("path").first()
     context = {"page": index, "self": index}

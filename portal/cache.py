@@ -83,13 +83,20 @@ def bump_on_change(*models, uid: str, on_save: bool = True) -> None:
         post_delete.connect(bump_on_signal, sender=model, dispatch_uid=f"{uid}-bump-del-{name}")
 
 
+# HEAD is GET without the body (the server drops it): both read and fill the same copy.
+CACHED_METHODS = ("GET", "HEAD")
+
+
 def _page_key(request) -> str | None:
     """The page's key under the current data version; None while the cache is unreachable
     (nothing is stored that a later outage could serve stale)."""
     version = data_version()
     if version is None:
         return None
-    raw = f"{request.get_full_path()}|{translation.get_language()}"
+    # Scheme and host are part of the key: pages hold absolute links (downloads, the API's
+    # URLs), so a request under another allowed Host must not plant its links in the copy
+    # every other visitor gets.
+    raw = f"{request.build_absolute_uri()}|{translation.get_language()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"portal:page:{version}:{digest}"
 
@@ -100,7 +107,7 @@ def cached_public_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if (
-            request.method != "GET"
+            request.method not in CACHED_METHODS
             or request.user.is_authenticated
             or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0
         ):
@@ -140,7 +147,7 @@ class CachedPageMiddleware:
 
     def __call__(self, request):
         if (
-            request.method == "GET"
+            request.method in CACHED_METHODS
             and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
             and not request.user.is_authenticated
         ):

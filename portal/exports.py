@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from portal.models import Indicator, Status, TargetAdjustment
 from portal.months import iso_month
@@ -237,13 +240,49 @@ def about_frame(pairs: list[tuple[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=[_("Field"), _("Value")])
 
 
+# The most characters an XLSX cell holds (Excel's specification and limits); Excel refuses to
+# open a workbook with a longer one.
+XLSX_CELL_MAX = 32_767
+
+
+def cut_marker(length: int) -> str:
+    return _(" […cut: %(length)s characters in all; the JSON download has the full text]") % {
+        "length": length
+    }
+
+
+def fit_cell(value):
+    """A text as an XLSX cell can hold it: without the control characters the format forbids
+    (openpyxl refuses them) and cut to ``XLSX_CELL_MAX``, saying that it was cut; anything
+    else as it is."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(value) <= XLSX_CELL_MAX:
+        return value
+    marker = cut_marker(len(value))
+    return value[: XLSX_CELL_MAX - len(marker)] + marker
+
+
+def _fitted(frame: pd.DataFrame) -> pd.DataFrame:
+    # Column by column into object columns: DataFrame.map would infer dtypes again (3 -> 3.0).
+    fitted = frame.copy()
+    for column in fitted.columns:
+        if fitted[column].dtype == object:
+            fitted[column] = pd.Series(
+                [fit_cell(v) for v in fitted[column]], index=fitted.index, dtype=object
+            )
+    return fitted
+
+
 def workbook(sheets: list[tuple[str, pd.DataFrame]]) -> bytes:
     """An XLSX file of named sheets. Every cell is data: openpyxl stores a string starting with
-    "=" as a formula, so such cells are typed back to text (their characters unchanged)."""
+    "=" as a formula, so such cells are typed back to text (their characters unchanged); a
+    text longer than a cell holds is cut, and says so (``fit_cell``)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets:
-            frame.to_excel(writer, sheet_name=name, index=False)
+            _fitted(frame).to_excel(writer, sheet_name=name, index=False)
         for sheet in writer.book.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
@@ -260,9 +299,29 @@ def columns_json(keys: list[str], labels: dict[str, str]) -> list[dict]:
     return [{"key": key, "label": labels[key]} for key in keys]
 
 
+# What a file name may not hold: path separators, quotes, semicolons and control characters (a
+# name comes from editors' data such as an indicator code, and must not break out of the header).
+_FILENAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\";]')
+_NOT_PLAIN_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the file name as RFC 6266 gives it: ``filename*=UTF-8''…`` for a
+    Chinese name (Django's ``content_disposition_header``) after a plain ASCII ``filename=``
+    for clients that read only that one (RFC 6266 section 4.3)."""
+    name = _FILENAME_UNSAFE.sub("_", filename).strip() or "download"
+    header = content_disposition_header(True, name)
+    if name.isascii():
+        return header
+    stem, dot, extension = name.rpartition(".")
+    fallback = _NOT_PLAIN_ASCII.sub("_", stem if dot else name).strip("_-.") or "download"
+    fallback = f"{fallback}.{extension}" if dot and extension.isascii() else fallback
+    return header.replace("attachment; ", f'attachment; filename="{fallback}"; ', 1)
+
+
 def attachment(body: bytes, fmt: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(f"{filename}.{fmt}")
     return response
 
 

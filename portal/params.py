@@ -29,6 +29,20 @@ class CycleChoice:
         return getattr(self.cycle, "latest_month", None) if self.cycle else None
 
 
+# The largest primary key (BigAutoField) and the largest integer SQLite binds: a bigger number
+# in a query string is no row's id, and on SQLite it would fail the query (OverflowError).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(raw) -> int | None:
+    """A row id from a query string (ASCII digits, 1 to MAX_ID), else None."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def _parse_year(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None

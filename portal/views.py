@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail import hooks
 
 from portal import charts, exports
@@ -36,7 +36,7 @@ from portal.scoring import breakdown_rows
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def department_index(request):
     """Departments grouped by category, with their status and score in the chosen cycle."""
     choice = choose_cycle(request)
@@ -72,7 +72,7 @@ def department_index(request):
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def department_detail(request, slug):
     """A department: contact, goal tree with lights, indicators, score breakdown, history."""
     department = get_object_or_404(Department, slug=slug)
@@ -140,7 +140,7 @@ def _headline(evaluation, cycle, history) -> dict | None:
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def department_history_download(request, slug, fmt):
     """The department page's "results across years" table as CSV, XLSX or JSON."""
     if fmt not in exports.FORMATS:
@@ -160,7 +160,7 @@ def department_history_download(request, slug, fmt):
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def goal_detail(request, year, code):
     """A goal with its place in the tree, departments, source, SMART fields and indicators."""
     goal = get_object_or_404(
@@ -214,7 +214,7 @@ def _corrections(indicator: Indicator) -> list[MeasurementCorrection]:
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def indicator_detail(request, code):
     """An indicator: chart against the target path, data table, method, source, corrections."""
     indicator = _published_indicator(code)
@@ -235,7 +235,7 @@ def indicator_detail(request, code):
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def indicator_download(request, code, fmt):
     """The indicator page's table as CSV, XLSX or JSON (the last two with the corrections
     table too); any other format is a 404."""
@@ -265,7 +265,7 @@ RANKING_SORTS = {
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def rankings(request):
     """Departments ranked by total score in a month of a cycle, with the score parts."""
     choice = choose_cycle(request)
@@ -315,7 +315,7 @@ def rankings(request):
 # --- language, static pages -----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def switch_language(request, code):
     """Set the language cookie and go back: plain links, so pages carry no CSRF token."""
     if code not in dict(settings.LANGUAGES) or not check_for_language(code):
@@ -341,14 +341,14 @@ def switch_language(request, code):
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def accessibility(request):
     """The accessibility statement (WCAG 2.1 AA and the 适老化 requirements)."""
     return render(request, "portal/accessibility.html")
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def methodology(request):
     """How statuses and scores are computed, with the current cycle's weights."""
     choice = choose_cycle(request)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.models import Department, Indicator, Status
+from portal.params import parse_id
 from search import documents
 from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS, PER_PAGE, SORTS, SearchQuery
 
@@ -93,9 +94,7 @@ class SearchForm(forms.Form):
         unknown = False
         types, bad = self._choose("type", {s.type for s in documents.sources()})
         unknown |= bad
-        wanted_departments, bad = self._choose(
-            "department", _AnyInt(), lambda v: _int(v) if (_int(v) or 0) > 0 else None
-        )
+        wanted_departments, bad = self._choose("department", _AnyInt(), parse_id)
         unknown |= bad
         departments: tuple[int, ...] = ()
         if wanted_departments:

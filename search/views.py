@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.i18n import is_english, localized
 from portal.models import Department, Indicator, Status
@@ -245,7 +245,7 @@ def _group_title(query: SearchQuery, results: SearchResults) -> str:
     return results.hits[0].title
 
 
-@require_GET
+@require_safe
 def search_page(request):
     form = SearchForm(request.GET)
     query = form.search_query()
@@ -280,7 +280,7 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-@require_GET
+@require_safe
 def search_api(request):
     form = SearchForm(request.GET)
     query = form.search_query()

@@ -77,6 +77,32 @@ def ensure_default_site():
     )
 
 
+# ---- the demo's database, emulated ------------------------------------------------------------
+
+SQLITE_MIN, SQLITE_MAX = -(2**63), 2**63 - 1
+
+
+def _as_sqlite_binds(execute, sql, params, many, context):
+    for row in params if many else [params]:
+        values = row.values() if isinstance(row, dict) else (row or ())
+        for value in values:
+            # Compared, not `in range(...)`: that scans for an int subclass (an IntEnum).
+            if isinstance(value, int) and not SQLITE_MIN <= value <= SQLITE_MAX:
+                raise OverflowError("Python int too large to convert to SQLite INTEGER")
+    return execute(sql, params, many, context)
+
+
+def sqlite_integer_binds():
+    """Refuse, as SQLite's driver does, an integer parameter beyond 64 bits (OverflowError).
+
+    The demo runs on SQLite, where such a number from a query string fails the request, while
+    PostgreSQL compares it as a numeric: inside this context manager the suite on PostgreSQL
+    finds what would fail on SQLite."""
+    from django.db import connection
+
+    return connection.execute_wrapper(_as_sqlite_binds)
+
+
 # ---- a small city for the public pages -------------------------------------------------------
 
 

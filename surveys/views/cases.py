@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.cache import cached_public_page
 from portal.models import Department
@@ -32,7 +32,7 @@ def department_rates(today) -> list[dict]:
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def case_index(request):
     """Public cases, newest first, a page at a time; every department's rates above them."""
     today = timezone.localdate()
@@ -46,7 +46,7 @@ def case_index(request):
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def case_detail(request, pk):
     """One public rectification case, with a link to its survey where that is public."""
     case = get_object_or_404(

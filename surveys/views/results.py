@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal import charts, exports
 from portal.cache import cached_public_page
@@ -31,7 +31,7 @@ LATEST_CASES = 10
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def survey_index(request):
     """Public surveys by department with their latest month, and the newest public cases."""
     surveys = list(
@@ -145,7 +145,7 @@ def _survey_results(survey: Survey) -> list[SurveyResult]:
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def survey_detail(request, slug):
     """A survey: the latest month in figures and as a distribution, the trend by month, the
     results per service, its questions and its public rectification cases."""
@@ -202,7 +202,7 @@ def _score_points() -> list[dict]:
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def survey_download(request, slug, fmt):
     """The survey page's results-by-month table as CSV, XLSX or JSON."""
     if fmt not in exports.FORMATS:
@@ -259,7 +259,7 @@ def _service_results(service: Service) -> list[SurveyResult]:
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def service_detail(request, slug):
     """A service: where it is, its QR code and poster, and its results in each public survey
     (the latest month in figures and as a distribution, the trend by month)."""
@@ -302,7 +302,7 @@ def service_detail(request, slug):
 
 
 @cached_public_page
-@require_GET
+@require_safe
 def service_download(request, slug, fmt):
     """The service page's results table as CSV, XLSX or JSON."""
     if fmt not in exports.FORMATS:

@@ -143,6 +143,24 @@ def test_the_list_filters_by_year_kind_and_department(client):
     assert soup(client.get(report_index().url)).select(".report-list h3 a")
 
 
+@pytest.mark.parametrize("index_page", [False, True])
+def test_an_unknown_filter_or_page_is_ignored_with_a_notice(client, english, index_page):
+    # As on the search page: a list that is not filtered as asked says so.
+    make_report("2025年全市绩效报告", year=2025)
+    base = report_index().url if index_page else "/reports/"
+
+    def notices(query):
+        page = soup(client.get(f"{base}{query}", HTTP_ACCEPT_LANGUAGE="en"))
+        return " ".join(li.get_text() for li in page.select(".notice li"))
+
+    assert notices("?year=2025&kind=performance") == ""
+    assert "“99999999999999999999”; it has been ignored" in notices(
+        "?department=99999999999999999999"
+    )
+    assert "“1900, <x>”; it has been ignored" in notices("?year=1900&kind=<x>")
+    assert "There is no page “9999” of this list; showing page 1." in notices("?page=9999")
+
+
 def test_the_list_paginates(client):
     for n in range(23):
         make_report(

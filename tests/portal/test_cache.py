@@ -1,10 +1,12 @@
 """The page cache: the data version every cached public page is keyed by and what bumps it, and
-the rule that no page of today exercises: a form's CSRF token is never cached."""
+the rule that no page of today exercises: a form’s CSRF token is never cached; the key (host,
+method)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.template import RequestContext, Template
+from django.urls import reverse
 
 from portal import cache as portal_cache
 from portal.factories import DepartmentFactory, GoalFactory
@@ -83,4 +85,27 @@ def test_a_page_with_a_form_token_is_rendered_for_every_visitor(rf):
 def test_a_page_without_one_is_served_from_the_cache(rf):
     view, renders = counting_view("<p>{{ request.path }}</p>")
     assert visit(view, rf).content == visit(view, rf).content == b"<p>/a-page/</p>"
+    assert len(renders) == 1
+
+
+# --- the cache key -----------------------------------------------------------------------------
+
+
+def test_a_copy_cached_under_another_host_is_not_served_to_this_one(client, world):
+    # Downloads carry absolute links: a request under another allowed Host (ALLOWED_HOSTS
+    # lists several in production: the site's names, an intranet alias) must not plant its
+    # links in the copy every other visitor gets.
+    url = reverse("portal:department_history_download", args=[world["dept_a"].slug, "json"])
+    planted = client.get(url, HTTP_HOST="evil.example")
+    assert "evil.example" in planted.json()["methodology_url"]
+    served = client.get(url, HTTP_HOST="portal.example.gov.cn")
+    assert served.json()["methodology_url"].startswith("http://portal.example.gov.cn/")
+
+
+def test_a_head_request_is_answered_from_the_cached_copy(rf):
+    view, renders = counting_view("<p>{{ request.path }}</p>")
+    visit(view, rf)
+    request = rf.head("/a-page/")
+    request.user = AnonymousUser()
+    assert view(request).status_code == 200
     assert len(renders) == 1

@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 from decimal import Decimal
+from urllib.parse import unquote
 
 import openpyxl
 import pandas as pd
@@ -195,3 +196,61 @@ def test_score_history_keeps_whole_ranks_and_the_pages_rounding():
         [str(YEAR), f"{YEAR}-03", "", "", ""],
     ]
     assert num(84.15, 1) == "84.2"
+
+
+# --- what a download's header and cells can hold ----------------------------------------------
+
+
+def _parameters(header: str) -> dict[str, str]:
+    # A semicolon inside a name is replaced, so the header splits at its parameters.
+    kind, *parameters = (part.strip() for part in header.split(";"))
+    assert kind == "attachment"
+    return dict(p.split("=", 1) for p in parameters)
+
+
+def _filename(header: str) -> str:
+    # As a browser reads the header: filename* (RFC 6266, 5987) wins over filename.
+    parameters = _parameters(header)
+    if "filename*" in parameters:
+        charset, _language, encoded = parameters["filename*"].split("'", 2)
+        assert charset.lower() == "utf-8"
+        return unquote(encoded)
+    return parameters["filename"].strip('"')
+
+
+def test_a_chinese_file_name_follows_rfc_6266_with_an_ascii_fallback():
+    header = exports.attachment(b"", "csv", "营商环境-01")["Content-Disposition"]
+    assert header == (
+        "attachment; filename=\"01.csv\"; filename*=utf-8''"
+        "%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83-01.csv"
+    )
+    assert _filename(header) == "营商环境-01.csv"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['A"; filename="evil.exe', "../../etc/passwd", "A\r\nSet-Cookie: x=1", '指标"; x="/\\'],
+)
+def test_quotes_slashes_or_line_breaks_in_a_name_stay_inside_the_file_name(name):
+    header = exports.attachment(b"", "csv", name)["Content-Disposition"]
+    filename = _filename(header)
+    assert filename.endswith(".csv")
+    assert not set(filename) & set('"/\\\r\n')
+    assert set(_parameters(header)) <= {"filename", "filename*"}
+    assert _parameters(header)["filename"].count('"') == 2  # one quoted string
+
+
+def test_a_text_longer_than_an_xlsx_cell_is_cut_and_says_so(client, english):
+    build_city(departments=1, months=2)
+    indicator = Indicator.objects.select_related("goal__owner").first()
+    methodology = "口径" * 20_000 + "\x01"  # 40,001 characters and a control character
+    Indicator.objects.filter(pk=indicator.pk).update(methodology=methodology)
+
+    response = client.get(f"/indicators/{indicator.code}/data.xlsx", **EN)
+    assert response.status_code == 200
+    about = openpyxl.load_workbook(io.BytesIO(response.content))["about"]
+    [cell] = [c.value for row in about.iter_rows() for c in row if str(c.value).startswith("口径")]
+    assert len(cell) == exports.XLSX_CELL_MAX  # what Excel opens
+    assert cell.endswith("[…cut: 40000 characters in all; the JSON download has the full text]")
+    payload = client.get(f"/indicators/{indicator.code}/data.json", **EN).json()
+    assert payload["methodology"] == methodology

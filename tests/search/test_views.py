@@ -14,6 +14,7 @@ from django.utils import translation
 from search import indexing
 from search.backends.base import MAX_PAGE, MAX_QUERY_CHARS
 from search.models import PendingIndexUpdate
+from tests.builders import sqlite_integer_binds
 
 
 def zh(msgid: str, **params) -> str:
@@ -114,6 +115,17 @@ def test_long_and_odd_input_gets_a_message_not_an_error(client, indexed):
     html = page(client, q="满意度", type="bogus", department="abc", page="x", sort="up")
     assert zh("Some filters were not recognised and have been ignored.") in html
     assert zh("“%(page)s” is not a page number; showing the first page.", page="x") in html
+
+
+def test_an_out_of_range_department_is_an_unknown_filter(client, indexed):
+    # On the demo's SQLite a number beyond 64 bits failed the department lookup: a 500.
+    with sqlite_integer_binds():
+        for path in ("/search/", "/search/api/"):
+            response = client.get(path, {"q": "满意度", "department": "99999999999999999999"})
+            assert response.status_code == 200
+            assert zh("Some filters were not recognised and have been ignored.") in (
+                response.content.decode()
+            )
 
 
 def test_an_empty_search_asks_for_words(client, indexed):
