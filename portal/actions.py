@@ -55,15 +55,17 @@ def record_measurement(
     value: Decimal,
     *,
     user=None,
-    note: str = "",
-    source: str = "",
+    note: str | None = None,
+    source: str | None = None,
     reason: str = "",
 ) -> tuple[Measurement, str]:
     """Create or correct the value of ``indicator`` for the month of ``period``.
 
     A changed value keeps the earlier one as a MeasurementCorrection (who, when, why), because a
     published figure is never silently overwritten (DESIGN.md). The same value again is a no-op,
-    which makes re-importing a file idempotent. Returns the measurement and what happened.
+    which makes re-importing a file idempotent. ``note`` and ``source`` replace the stored ones,
+    an empty text clearing them (an editor's emptied field); None keeps them. Returns the
+    measurement and what happened.
     """
     period = period.replace(day=1)
     value = Decimal(value)
@@ -75,16 +77,16 @@ def record_measurement(
             indicator=indicator,
             period=period,
             value=value,
-            note=note,
-            source=source,
+            note=note or "",
+            source=source or "",
             entered_by=user if user and user.is_authenticated else None,
         )
         log(instance=measurement, action="wagtail.create", user=user)
         return measurement, CREATED
     if (
         existing.value == value
-        and (not note or existing.note == note)
-        and (not source or existing.source == source)
+        and (note is None or existing.note == note)
+        and (source is None or existing.source == source)
     ):
         return existing, UNCHANGED
     if existing.value != value:
@@ -94,9 +96,9 @@ def record_measurement(
         )
     old_value = existing.value
     existing.value = value
-    if note:
+    if note is not None:
         existing.note = note
-    if source:
+    if source is not None:
         existing.source = source
     existing.save()
     log(

@@ -250,6 +250,18 @@ def test_correcting_a_value_keeps_the_old_one_with_reason_and_logs_once(client, 
     assert entry.data["reason"] == "统计口径调整"
 
 
+def test_clearing_a_note_or_source_in_the_admin_clears_it(client, world):
+    measurement = world["meas_a"]
+    Measurement.objects.filter(pk=measurement.pk).update(note="初报数", source="月报")
+    measurement.refresh_from_db()
+    client.force_login(world["editor"])
+    assert edit_measurement(client, measurement, note="", source="").status_code == 302
+    measurement.refresh_from_db()
+    assert (measurement.note, measurement.source) == ("", "")
+    assert measurement.value == Decimal("11")  # the figure itself is untouched
+    assert not measurement.corrections.exists()
+
+
 def test_a_correction_without_a_reason_is_refused(client, world):
     measurement = world["meas_a"]
     client.force_login(world["editor"])
