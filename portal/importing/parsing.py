@@ -5,13 +5,10 @@ See portal/importing/__init__.py for the file format.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import IO, Any, NamedTuple
@@ -21,16 +18,15 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.importing import reading
 from portal.models.codes import CODE_PATTERN
 from portal.months import first_of_month, iso_month
-from portal.values import is_missing, none_for_missing
+from portal.values import is_missing
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
 REQUIRED_COLUMNS = ("indicator_code", "period", "value")
 OPTIONAL_COLUMNS = ("note", "source", "reason")
 TEXT_LIMITS = {"indicator_code": 50, "note": 500, "source": 200, "reason": 500}
-# An XLSX is a zip: refuse one that unpacks to far more than the upload limit (a "zip bomb").
-XLSX_MAX_EXPANSION = 20
 # The indicator code rule (portal.models.codes): a code breaking it cannot exist.
 CODE_RE = re.compile(CODE_PATTERN)
 # numeric(18, 4): 14 digits before the decimal point, 4 after.
@@ -148,87 +144,18 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a CSV the way Chinese offices save them: UTF-8 (BOM or not), UTF-16, GB18030/GBK."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = [(data[len(codecs.BOM_UTF8) :], "utf-8")]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [(data, "utf-16")]
-    elif b"\x00" in data:
-        raise ImportFileError(_not_text_message())
-    else:
-        # GB18030 is a superset of GBK and GB2312, so one try covers all three.
-        candidates = [(data, "utf-8"), (data, "gb18030")]
-    for raw, encoding in candidates:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-        break
-    raise ImportFileError(_not_text_message())
-
-
-def _not_text_message() -> str:
-    return _(
-        "The file could not be read as text (tried UTF-8 and GBK). "
-        "Save it from Excel or WPS as “CSV UTF-8” or as .xlsx and upload it again."
-    )
-
-
-def _looks_like_text(text: str) -> bool:
-    sample = text[:20000]
-    if not sample:
-        return True
-    odd = sum(
-        1
-        for ch in sample
-        if (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\t\r\n") or ch == "\ufffd"
-    )
-    return odd <= max(2, len(sample) // 200)
-
-
 def _read_csv_rows(data: bytes) -> list[list[Any]]:
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            _("This file is an Excel workbook named .csv: rename it to .xlsx or save it as CSV.")
-        )
-    text = decode_text(data)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ","
-    if "," not in first_line:
-        for candidate in ("\t", ";"):
-            if candidate in first_line:
-                delimiter = candidate
-                break
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        return reading.csv_rows(data)
+    except reading.ReadError as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 def _read_xlsx_rows(data: bytes) -> list[list[Any]]:
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            _("This is an old Excel 97–2003 file named .xlsx: save it as .xlsx or CSV.")
-        )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFileError(
-            _("The file is not a valid .xlsx workbook. Save it again from Excel or WPS.")
-        ) from None
-    if unpacked > settings.PORTAL_IMPORT_MAX_BYTES * XLSX_MAX_EXPANSION:
-        raise ImportFileError(
-            _("The workbook is too large once unpacked. Split it into smaller files.")
-        )
-    try:
-        frame = pd.read_excel(io.BytesIO(data), header=None, dtype=object, engine="openpyxl")
-    except Exception:  # openpyxl raises many types for broken workbooks
-        raise ImportFileError(
-            _("The file is not a valid .xlsx workbook. Save it again from Excel or WPS.")
-        ) from None
-    # read_excel keeps leading and inner empty rows, so frame index + 1 is the sheet's row number.
-    return none_for_missing(frame).values.tolist()
+        return reading.xlsx_rows(data)
+    except reading.ReadError as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 def _cell_text(value: Any) -> str:

@@ -295,6 +295,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "json", "docx", "txt"]
 
 # Imports: files larger than this are refused before parsing (the 50 MB case).
 PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# What an XLSX may unpack to (a zip bomb is refused before parsing) and the rows a file may hold.
+PORTAL_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("PORTAL_IMPORT_MAX_UNPACKED_BYTES", str(PORTAL_IMPORT_MAX_BYTES))
+)
+PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "100000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
