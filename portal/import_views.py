@@ -13,8 +13,7 @@ from pathlib import PurePath
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.shortcuts import redirect
 from django.urls import path, reverse_lazy
 from django.utils import timezone
@@ -37,11 +36,18 @@ from portal.importing import (
 from portal.permissions import editable_departments, user_can_import
 
 URL_NAME = "portal_import_measurements"
-# Uploads wait here between the preview and the confirmation. Default storage, not a local temp
-# dir, because the confirming request may reach another app server (DESIGN.md: no single process).
+# Uploads wait here between the preview and the confirmation, in the "portal_imports" storage:
+# not a local temp dir, because the confirming request may reach another app server (DESIGN.md:
+# no single process), and not the media folder, which the web server publishes.
+STORAGE = "portal_imports"
 UPLOAD_DIR = "portal-imports"
 UPLOAD_MAX_AGE = datetime.timedelta(hours=2)
 TOKEN_SALT = "portal.import_measurements"
+
+
+def staging():
+    """Where uploads wait for their confirmation (the ``portal_imports`` storage)."""
+    return storages[STORAGE]
 
 
 class MeasurementImportView(WagtailAdminTemplateMixin, View):
@@ -55,6 +61,8 @@ class MeasurementImportView(WagtailAdminTemplateMixin, View):
         # Department editors may import too, but only someone who may edit some department's data.
         if not user_can_import(request.user):
             raise PermissionDenied
+        # An upload left unconfirmed is removed once expired, whoever opens the screen next.
+        self.remove_stale_uploads()
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -80,6 +88,9 @@ class MeasurementImportView(WagtailAdminTemplateMixin, View):
 
     def confirm(self, request):
         stored = self.load_upload(request.POST["token"])
+        if isinstance(stored, str):  # expired: the file goes too
+            staging().delete(stored)
+            stored = None
         if stored is None:
             messages.error(
                 request, _("The uploaded file has expired or is invalid; upload it again.")
@@ -87,10 +98,10 @@ class MeasurementImportView(WagtailAdminTemplateMixin, View):
             return redirect(URL_NAME)
         name, filename = stored
         try:
-            with default_storage.open(name, "rb") as fileobj:
+            with staging().open(name, "rb") as fileobj:
                 result = import_measurements(fileobj, filename, user=request.user)
         finally:
-            default_storage.delete(name)
+            staging().delete(name)
         if not result.ok:
             # The data changed since the preview (or the rights did): show the new report.
             return self.render_to_response(
@@ -100,40 +111,45 @@ class MeasurementImportView(WagtailAdminTemplateMixin, View):
         return redirect(URL_NAME)
 
     def store_upload(self, upload) -> str:
-        self.remove_stale_uploads()
         extension = PurePath(upload.name).suffix.lower()
-        name = default_storage.save(
-            f"{UPLOAD_DIR}/{uuid.uuid4().hex}{extension}", ContentFile(upload.read())
-        )
+        # Saved chunk by chunk from the upload, not read into memory whole.
+        name = staging().save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}{extension}", upload)
         return signing.dumps(
             {"name": name, "filename": PurePath(upload.name).name, "user": self.request.user.pk},
             salt=TOKEN_SALT,
         )
 
-    def load_upload(self, token: str) -> tuple[str, str] | None:
+    def load_upload(self, token: str) -> tuple[str, str] | str | None:
+        """The stored file's name and the uploaded file's name; only the stored name when the
+        token has expired (to remove the file); None when the token is not this user's."""
+        expired = False
         try:
             data = signing.loads(token, salt=TOKEN_SALT, max_age=UPLOAD_MAX_AGE.total_seconds())
+        except signing.SignatureExpired:
+            data, expired = signing.loads(token, salt=TOKEN_SALT), True
         except signing.BadSignature:
             return None
         # The token is bound to the uploader: another editor cannot confirm someone else's file.
-        if data.get("user") != self.request.user.pk:
+        if not isinstance(data, dict) or data.get("user") != self.request.user.pk:
             return None
-        name = data.get("name", "")
-        if not name.startswith(f"{UPLOAD_DIR}/") or not default_storage.exists(name):
+        name = str(data.get("name", ""))
+        if not name.startswith(f"{UPLOAD_DIR}/") or ".." in name or not staging().exists(name):
             return None
+        if expired:
+            return name
         return name, data.get("filename", PurePath(name).name)
 
     def remove_stale_uploads(self) -> None:
         try:
-            _dirs, files = default_storage.listdir(UPLOAD_DIR)
+            _dirs, files = staging().listdir(UPLOAD_DIR)
         except (FileNotFoundError, NotImplementedError):
             return
         cutoff = timezone.now() - UPLOAD_MAX_AGE
         for filename in files:
             name = f"{UPLOAD_DIR}/{filename}"
             try:
-                if default_storage.get_modified_time(name) < cutoff:
-                    default_storage.delete(name)
+                if staging().get_modified_time(name) < cutoff:
+                    staging().delete(name)
             except (FileNotFoundError, NotImplementedError):
                 continue
 

@@ -198,9 +198,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
+# Import files wait between the preview and the confirmation outside MEDIA_ROOT, which the web
+# server publishes: a folder every app server shares (docs/operations.md), never served.
+IMPORT_STAGING_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        # An empty value must not fall back to MEDIA_ROOT (FileSystemStorage does that).
+        "location": os.environ.get("PORTAL_IMPORT_STAGING_DIR") or str(BASE_DIR / "import-staging"),
+        "base_url": None,
+    },
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "portal_imports": IMPORT_STAGING_STORAGE,
 }
 
 

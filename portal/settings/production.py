@@ -17,6 +17,7 @@ ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "portal_imports": IMPORT_STAGING_STORAGE,  # noqa: F405
 }
 # Behind a TLS-terminating reverse proxy unless told otherwise (the benchmark runs on loopback
 # with DJANGO_SECURE_COOKIES=0: plain HTTP, no redirect, no HSTS).

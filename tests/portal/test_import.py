@@ -619,8 +619,11 @@ def test_real_nyc_mmr_data_imports_exactly(db):
 
 @pytest.fixture
 def admin_media(settings, tmp_path):
+    """The folder where uploads wait for their confirmation (outside the media folder)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    staging = {**settings.IMPORT_STAGING_STORAGE, "OPTIONS": {"location": tmp_path / "staging"}}
+    settings.STORAGES = {**settings.STORAGES, "portal_imports": staging}
+    return tmp_path / "staging"
 
 
 def login(client, user):

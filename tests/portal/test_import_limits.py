@@ -3,13 +3,18 @@ a table of measurements holds are refused with a message, nothing written (issue
 
 from __future__ import annotations
 
+import datetime
 import io
+import os
 import zipfile
+from unittest import mock
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from portal.factories import CycleFactory, GoalFactory, IndicatorFactory, UserFactory
+from portal.import_views import UPLOAD_MAX_AGE
 from portal.importing import import_measurements
 from portal.models import Measurement
 
@@ -108,3 +113,47 @@ def test_cells_far_to_the_right_are_not_read(admin):
     result = import_measurements(io.BytesIO(buffer.getvalue()), "m.xlsx", user=admin)
     assert result.ok, result.errors
     assert Measurement.objects.get().value == 7
+
+
+# --- where an upload waits for its confirmation ------------------------------------------------
+
+
+@pytest.fixture
+def staging(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    location = tmp_path / "staging"
+    storage = {**settings.IMPORT_STAGING_STORAGE, "OPTIONS": {"location": location}}
+    settings.STORAGES = {**settings.STORAGES, "portal_imports": storage}
+    return location / "portal-imports"
+
+
+def preview(client, admin) -> str:
+    client.force_login(admin)
+    upload = io.BytesIO(f"{HEADER}\nA-01,2025-01,1,,\n".encode())
+    upload.name = "m.csv"
+    return client.post(reverse("portal_import_measurements"), {"file": upload}).context["token"]
+
+
+def test_an_upload_waits_outside_the_public_media_folder(client, admin, staging, settings):
+    preview(client, admin)
+    assert len(list(staging.iterdir())) == 1
+    assert not settings.MEDIA_ROOT.exists()  # the web server publishes that one
+
+
+def test_an_expired_upload_is_removed(client, admin, staging):
+    token = preview(client, admin)
+    later = datetime.datetime.now() + UPLOAD_MAX_AGE + datetime.timedelta(minutes=1)
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        response = client.post(reverse("portal_import_measurements"), {"token": token})
+    assert response.status_code == 302
+    assert not list(staging.iterdir())
+    assert not Measurement.objects.exists()
+
+
+def test_an_abandoned_upload_is_removed_when_the_screen_is_next_opened(client, admin, staging):
+    preview(client, admin)
+    [stored] = staging.iterdir()
+    old = (datetime.datetime.now() - UPLOAD_MAX_AGE - datetime.timedelta(minutes=1)).timestamp()
+    os.utime(stored, (old, old))
+    assert client.get(reverse("portal_import_measurements")).status_code == 200
+    assert not stored.exists()
