@@ -220,3 +220,41 @@ def test_every_public_page_answers_head_as_it_answers_get(client, db, addresses)
             if head.status_code != get.status_code or head.content:
                 differing.append((url, get.status_code, head.status_code))
     assert not differing, differing
+
+
+# --- the admin's own viewsets: crafted ids and filters -----------------------------------------
+
+CRAFTED_IDS = ("abc", "99999999999999999999", "-1", "1.5")
+CRAFTED_FILTERS = (
+    "?department=99999999999999999999&cycle=abc&owner=-1&survey=99999999999999999999"
+    "&service=%00&p=99999999999999999999&ordering=nonsense&period_after=99999-01-01&q=%00"
+)
+
+
+def _viewset_namespaces() -> list[str]:
+    namespaces = get_resolver().namespace_dict
+    return sorted(n for n in namespaces if n.startswith(("portal_", "surveys_")))
+
+
+def test_crafted_admin_requests_to_our_viewsets_never_answer_500(client, db):
+    from django.urls import NoReverseMatch
+
+    from portal.factories import UserFactory
+
+    client.force_login(UserFactory(username="sweeper", is_superuser=True))
+    failures, tried = [], 0
+    for namespace in _viewset_namespaces():
+        for view, args in [("index", [])] + [
+            (v, [pk]) for v in ("edit", "delete", "inspect") for pk in CRAFTED_IDS
+        ]:
+            try:
+                url = reverse(f"{namespace}:{view}", args=args)
+            except NoReverseMatch:
+                continue
+            for query in ("", CRAFTED_FILTERS):
+                tried += 1
+                response = client.get(url + query)
+                if response.status_code >= 500:
+                    failures.append((url + query[:30], response.status_code))
+    assert tried > 50  # the viewsets were found
+    assert not failures, failures
