@@ -104,7 +104,7 @@ format: install-test
 messages: install
 	scripts/system-deps.sh gettext
 	$(DEMO_ENV) $(MANAGE) makemessages -l zh_Hans -l en --no-obsolete \
-		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=gallery
 	$(DEMO_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 bench: install

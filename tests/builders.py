@@ -9,17 +9,19 @@ another test module: what two modules need lives here.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, ModelLogEntry, Page, Site
 
 from portal import evaluation
 from portal.actions import record_measurement
@@ -33,7 +35,7 @@ from portal.factories import (
     QualitativeReviewFactory,
     UserFactory,
 )
-from portal.models import Department, Goal, HomePage
+from portal.models import Department, Goal, HomePage, Measurement, MeasurementCorrection
 from surveys.factories import ServiceFactory, SurveyFactory, SurveyQuestionFactory
 from surveys.models import SurveyQuestion
 
@@ -416,3 +418,54 @@ def captcha_from(html: str) -> tuple[str, str]:
 def rate_url(survey, service=None) -> str:
     url = reverse("surveys:rate", kwargs={"slug": survey.slug})
     return f"{url}?service={service.slug}" if service else url
+
+
+# ---- the measurement import --------------------------------------------------------------
+
+
+def csv_file(rows, header="indicator_code,period,value,note,source", encoding="utf-8"):
+    lines = [header, *rows] if header is not None else list(rows)
+    return io.BytesIO(("\n".join(lines) + "\n").encode(encoding))
+
+
+def xlsx_file(rows):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def import_snapshot():
+    """What a failed import must leave untouched."""
+    return (
+        Measurement.objects.count(),
+        MeasurementCorrection.objects.count(),
+        ModelLogEntry.objects.count(),
+    )
+
+
+def build_import_world() -> dict:
+    """Two departments with indicators in 2025, an editor of the first one, an administrator
+    (the measurement import's tests)."""
+    cycle = CycleFactory(year=2025)
+    own = DepartmentFactory(name="市数据局", slug="data-bureau")
+    other = DepartmentFactory(name="市交通局", slug="transport-bureau")
+    goal = GoalFactory(cycle=cycle, owner=own, code="2025-01")
+    other_goal = GoalFactory(cycle=cycle, owner=other, code="2025-02")
+    editor = UserFactory(username="data-editor")
+    DepartmentEditorFactory(user=editor, department=own)
+    admin = UserFactory(username="city-admin", is_superuser=True)
+    return {
+        "cycle": cycle,
+        "own": own,
+        "other": other,
+        "editor": editor,
+        "admin": admin,
+        "rate": IndicatorFactory(goal=goal, code="A-01", unit="%"),
+        "count": IndicatorFactory(goal=goal, code="A-02", unit="件"),
+        "foreign": IndicatorFactory(goal=other_goal, code="B-01", unit="%"),
+    }
