@@ -23,6 +23,7 @@ from portal.templatetags.portal_tags import (
     bar_width,
     dept_name,
     dimension_label_in,
+    grade_html,
     num,
     progress_bar,
 )
@@ -178,7 +179,7 @@ def history_rows(evaluations) -> SafeString:
             f'<tr><th scope="row"><a href="?year={_e(e.cycle.year)}">{_e(e.cycle.year)}</a></th>'
             f'<td class="nowrap">{_e(month_label(e.period, lang))}</td>'
             f'<td class="num">{_e(num(e.total, 1))}</td><td class="num">{_or_dash(e.rank)}</td>'
-            f"<td>{_or_dash(e.grade)}</td></tr>"
+            f"<td>{grade_html(e.grade)}</td></tr>"
             for e in evaluations
         )
     )
@@ -196,7 +197,7 @@ def home_score_rows(evaluations, year) -> SafeString:
             f'<a href="{_e(e.department.get_absolute_url())}{query}">'
             f"{_e(dept_name(e.department))}</a><br>{badge_in(e.status, True, lang)}</th>"
             f'<td class="num">{_e(num(e.total, 1))}'
-            + (f'<br><span class="muted">{_e(e.grade)}</span>' if e.grade else "")
+            + (f'<br><span class="muted">{grade_html(e.grade)}</span>' if e.grade else "")
             # The score as a bar too (0–100), decorative: the number is the answer.
             + f'<span class="score-bar" aria-hidden="true"><span style="width:{bar_width((e.total or 0) / 100)}%">'
             "</span></span></td></tr>"

@@ -107,6 +107,29 @@ def status_icon_sprite():
     )
 
 
+# The default grade bands (portal.models.cycles) in the visitor's language; a city's own band
+# names are shown as written, marked as Chinese on the English site.
+GRADE_NAMES = {"优秀": _("Excellent"), "良好": _("Good"), "合格": _("Pass"), "不合格": _("Fail")}
+
+
+def grade_html(grade) -> str:
+    """A grade as HTML in the visitor's language: "—" when none."""
+    if not grade:
+        return "—"
+    name = GRADE_NAMES.get(str(grade))
+    if name is not None:
+        return escape(str(name))
+    if (get_language() or "").startswith("zh"):
+        return escape(str(grade))
+    return f'<span lang="zh-Hans">{escape(str(grade))}</span>'
+
+
+@register.filter
+def grade(value):
+    """``{{ evaluation.grade|grade }}``: the grade in the visitor's language."""
+    return mark_safe(grade_html(value))
+
+
 @register.filter
 def signed(value, places=1):
     """A change with its sign: +1.5, −0.3, 0; "—" when missing."""

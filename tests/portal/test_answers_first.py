@@ -63,3 +63,13 @@ def test_without_an_evaluation_there_is_no_card(client):
     Evaluation.objects.all().delete()
     page = BeautifulSoup(client.get(department.get_absolute_url(), **EN).content, "html.parser")
     assert page.select_one(".headline-card") is None
+
+
+def test_grades_read_in_the_visitors_language(client):
+    _cycle, department = _city_with_last_year()
+    shown = Evaluation.objects.filter(department=department).exclude(grade="").latest("period")
+    english = BeautifulSoup(client.get(department.get_absolute_url(), **EN).content, "html.parser")
+    names = {"优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail"}
+    assert names[shown.grade] in english.select_one(".headline-card").get_text()
+    chinese = BeautifulSoup(client.get(department.get_absolute_url(), **ZH).content, "html.parser")
+    assert shown.grade in chinese.select_one(".headline-card").get_text()
