@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from django.utils import translation
 
 from portal import charts
 from portal.exports import indicator_table
@@ -27,7 +28,8 @@ def _series():
 
 
 def test_indicator_figure_plots_actual_against_planned_with_gaps_kept():
-    figure = charts.indicator_figure(_series(), unit="%")
+    with translation.override("zh-hans"):
+        figure = charts.indicator_figure(_series(), unit="%")
     planned, actual = figure.data
     assert list(planned.x) == ["1月", "2月", "3月"]  # short, never rotated
     assert figure.layout.xaxis.tickangle == 0

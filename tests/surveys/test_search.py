@@ -22,7 +22,10 @@ def index(tmp_path, monkeypatch, db):
 
 
 def found(index, text: str) -> set[str]:
-    return {h.type for h in index.search(SearchQuery(text=text, types=TYPES)).hits}
+    """The kinds of document found, one row per document (a survey's months would otherwise
+    fold into the survey's row)."""
+    query = SearchQuery(text=text, types=TYPES, grouped=False)
+    return {h.type for h in index.search(query).hits}
 
 
 def test_a_renamed_or_closed_department_reaches_its_surveys_months_and_cases(
