@@ -238,6 +238,19 @@ def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[Im
                 )
             )
             continue
+        if allowed is not None and cycle.closed:
+            issues.append(
+                ImportIssue(
+                    record.row,
+                    column["period"],
+                    _(
+                        "The %(year)s evaluation is closed: its figures are final. Ask a city "
+                        "administrator if one must change."
+                    )
+                    % {"year": cycle.year},
+                )
+            )
+            continue
         if record.percent and "%" not in unicodedata.normalize("NFKC", indicator.unit or ""):
             issues.append(
                 ImportIssue(

@@ -255,6 +255,17 @@ def test_an_editor_imports_their_own_departments_indicators(world):
     assert {m.entered_by for m in Measurement.objects.all()} == {world["editor"]}
 
 
+def test_a_closed_cycle_takes_figures_only_from_a_city_administrator(world):
+    world["cycle"].closed = True
+    world["cycle"].save()
+    refused = assert_refused(
+        world, csv_file(["A-01,2025-01,10,,"]), "m.csv", [(2, "period")], world["editor"]
+    )
+    assert "evaluation is closed" in refused.errors[0].message
+    result = import_measurements(csv_file(["A-01,2025-01,10,,"]), "m.csv", user=world["admin"])
+    assert result.ok and result.created == 1
+
+
 def test_a_user_without_departments_is_refused_every_row(world):
     outsider = UserFactory(username="outsider")
     data = csv_file(["A-01,2025-01,10,,", "A-02,2025-01,3,,"])
