@@ -24,7 +24,7 @@ from surveys.factories import (
     SurveyFactory,
     SurveyQuestionFactory,
 )
-from tests.builders import build_city, sqlite_integer_binds
+from tests.builders import build_city, ensure_default_site, sqlite_integer_binds
 
 # Query parameters the public pages and downloads read (portal.params, search.forms, the
 # report list, the rating form, the language switch, Django's i18n view).
@@ -89,6 +89,7 @@ def addresses(django_db_setup, django_db_blocker):
     """The addresses of every public route (a route's first one is its page), from a small
     city, a survey of a service with a public case, and a report behind a password."""
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_default_site()  # a transactional test before this one may have flushed the pages
         cycle = build_city(departments=1, indicators_per_goal=1, months=2)
         indicator = Indicator.objects.filter(goal__cycle=cycle).select_related("goal").first()
         goal, department = indicator.goal, indicator.goal.owner
