@@ -469,3 +469,40 @@ def build_import_world() -> dict:
         "count": IndicatorFactory(goal=goal, code="A-02", unit="件"),
         "foreign": IndicatorFactory(goal=other_goal, code="B-01", unit="%"),
     }
+
+
+def survey_form_data(department, slug="new-survey", questions=()):
+    """Form data for the admin's survey screen, with its inline questions formset."""
+    data = {
+        "department": department.pk,
+        "title": "户籍窗口满意度调查",
+        "title_en": "",
+        "slug": slug,
+        "description": "",
+        "indicator": "",
+        "results_public": "on",
+        "active": "on",
+        "questions-TOTAL_FORMS": str(len(questions)),
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for n, question in enumerate(questions):
+        fields = {
+            "id": "",
+            "ORDER": str(n + 1),
+            "DELETE": "",
+            "text": "",
+            "text_en": "",
+            "hint": "",
+            "kind": "scale",
+            "scale": "satisfaction",
+            "options": "",
+            "max_length": "",
+            "indicator": "",
+            "key": "",
+            "show_if_key": "",
+            "show_if_answers": "",
+        } | question
+        data |= {f"questions-{n}-{key}": value for key, value in fields.items()}
+    return data
