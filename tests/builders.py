@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import socket
 from decimal import Decimal
 from pathlib import Path
 
@@ -506,3 +507,10 @@ def survey_form_data(department, slug="new-survey", questions=()):
         } | question
         data |= {f"questions-{n}-{key}": value for key, value in fields.items()}
     return data
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a server a test starts, or one it lacks)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

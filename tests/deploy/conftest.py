@@ -3,36 +3,22 @@ suite's own database server is never stopped or touched (scripts/pg.sh on a free
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.builders import free_port
+from tests.deploy.processes import get
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pg_bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        pytest.fail(f"PostgreSQL's {name} is not installed (scripts/system-deps.sh postgresql)")
-    return found[-1]
 
 
 @dataclass
@@ -148,14 +134,3 @@ def server(app):
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-def get(url: str, timeout: float = 10) -> tuple[int, dict]:
-    """(status, headers); 0 when nothing answered."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, {}

@@ -11,7 +11,7 @@ import subprocess
 import threading
 import time
 
-from tests.deploy.conftest import get, pg_bin
+from tests.deploy.processes import get, pg_bin
 
 PAGES = ["/", "/rankings/", "/departments/"]
 
