@@ -127,11 +127,8 @@ def _headline(evaluation, cycle, history) -> dict | None:
     """The answer first: score, rank of how many, change on last year's final score."""
     if evaluation is None or evaluation.total is None:
         return None
-    ranked = None
-    if evaluation.rank:
-        ranked = Evaluation.objects.filter(
-            cycle=cycle, period=evaluation.period, rank__isnull=False
-        ).count()
+    # ``ranked_of`` comes with the evaluation (Evaluation.objects.for_department).
+    ranked = evaluation.ranked_of if evaluation.rank else None
     previous = next((h for h in history if h.cycle.year == cycle.year - 1), None)
     change = None
     if previous is not None and previous.total is not None:

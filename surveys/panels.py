@@ -1,8 +1,9 @@
 """The surveys panel of a department page (the ``portal_department_panels`` hook): the
 department's 整改率 and on-time rate, and each public survey's latest satisfied share.
 
-Two queries however many cases and surveys the department has (the department page's query
-count is asserted at two data sizes in tests/portal/test_pages.py).
+Two hand-written queries however many cases and surveys the department has (the department
+page's query count is asserted at two data sizes in tests/portal/test_pages.py), and a template
+rendered without the request's context processors (it needs none of them).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from surveys.models import Survey, SurveyResult
-from surveys.rectification import CaseRates, case_rates, counted_cases
+from surveys.models import RectificationCase, SurveyResult
+from surveys.rectification import CaseRates
 
 
 def department_panel(request, department, cycle=None) -> str:
@@ -20,19 +21,14 @@ def department_panel(request, department, cycle=None) -> str:
     if not department.active:
         return ""
     today = timezone.localdate()
-    rates = case_rates(counted_cases().filter(department=department), today).get(
-        department.pk, CaseRates(department_id=department.pk)
+    rates = CaseRates(
+        department_id=department.pk,
+        **RectificationCase.objects.department_counts(department.pk, today),
     )
-    latest = sorted(
-        SurveyResult.objects.select_related("survey")
-        .latest_by_survey(Survey.objects.public().filter(department=department))
-        .values(),
-        key=lambda r: (r.survey.title, r.survey_id),
-    )
+    latest = SurveyResult.objects.latest_public_of_department(department.pk)
     if not rates.cases and not latest:
         return ""
     return render_to_string(
         "surveys/department_panel.html",
         {"department": department, "rates": rates, "latest": latest, "today": today},
-        request=request,
     )

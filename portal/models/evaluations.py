@@ -75,7 +75,12 @@ def _department_sql() -> str:
     )
     return (
         f"SELECT {columns}, CASE WHEN e.{column('cycle')} = %s AND e.{column('period')} = %s"
-        f" THEN e.{column('breakdown')} END AS {quote('shown_breakdown')}"
+        f" THEN e.{column('breakdown')} END AS {quote('shown_breakdown')},"
+        # "Rank of N": how many departments are ranked in each month of the shown cycle.
+        f" CASE WHEN e.{column('cycle')} = %s THEN (SELECT COUNT(*)"
+        f" FROM {quote(meta.db_table)} n WHERE n.{column('cycle')} = e.{column('cycle')}"
+        f" AND n.{column('period')} = e.{column('period')} AND n.{column('rank')} IS NOT NULL)"
+        f" END AS {quote('ranked_of')}"
         f" FROM {quote(meta.db_table)} e JOIN {quote(cycle.db_table)} c"
         f" ON c.{quote(cycle.pk.column)} = e.{column('cycle')}"
         f" WHERE e.{column('department')} = %s"
@@ -98,13 +103,15 @@ class EvaluationManager(BulkWriteManager):
         """The department's evaluations in every published cycle, in month order: every
         month of ``cycle`` and only the final month of the others. The breakdown JSON (a
         document listing every indicator) is read for ``cycle``'s ``month`` only, as
-        ``shown_breakdown`` (None on the others); ``breakdown`` itself is deferred.
+        ``shown_breakdown`` (None on the others); ``breakdown`` itself is deferred. Each
+        evaluation of ``cycle`` has ``ranked_of``, the number of departments ranked that month
+        (None on the others).
 
         One hand-written statement built once, as the ORM compiled its CASE annotation on
         every view for longer than the query runs (docs/decisions/0002-hand-written-sql.md).
         """
         evaluations = list(
-            self.raw(_department_sql(), [cycle.pk, month, department.pk, True, cycle.pk])
+            self.raw(_department_sql(), [cycle.pk, month, cycle.pk, department.pk, True, cycle.pk])
         )
         for evaluation in evaluations:
             if isinstance(evaluation.shown_breakdown, str):  # a raw query's JSON is text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,54 @@ class SurveyResultQuerySet(models.QuerySet):
                 survey__in=surveys, service__isnull=True, period=Subquery(newest)
             ).order_by()
         }
+
+    def latest_public_of_department(self, department_id: int) -> list[SurveyResult]:
+        """The latest month of each public survey of a department (``latest_by_survey`` of
+        its ``Survey.objects.public()``, for a department known to be active), by title, each
+        with its survey's title, English title and slug loaded: one hand-written statement,
+        because the department page asks on every view and the ORM took longer compiling the
+        correlated subquery than the database took running it
+        (docs/decisions/0002-hand-written-sql.md)."""
+        rows = list(
+            SurveyResult.objects.raw(_latest_of_department_sql(), [True, True, department_id])
+        )
+        for row in rows:
+            row.survey = Survey(
+                pk=row.survey_id,
+                department_id=department_id,
+                title=row.survey_title,
+                title_en=row.survey_title_en,
+                slug=row.survey_slug,
+            )
+        return rows
+
+
+@functools.cache
+def _latest_of_department_sql() -> str:
+    """The SQL of ``latest_public_of_department``, built once from the models' metadata."""
+    quote = connection.ops.quote_name
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    result, survey = quote(SurveyResult._meta.db_table), quote(Survey._meta.db_table)
+    period, of_survey = column(SurveyResult, "period"), column(SurveyResult, "survey")
+    service = column(SurveyResult, "service")
+    fields = ", ".join(
+        f"r.{column(SurveyResult, name)}"
+        for name in ("id", "survey", "period", "responses", "satisfied_share", "origin")
+    )
+    return (
+        f"SELECT {fields}, s.{column(Survey, 'title')} AS survey_title,"
+        f" s.{column(Survey, 'title_en')} AS survey_title_en,"
+        f" s.{column(Survey, 'slug')} AS survey_slug"
+        f" FROM {result} r JOIN {survey} s ON s.id = r.{of_survey}"
+        f" WHERE s.{column(Survey, 'results_public')} = %s AND s.{column(Survey, 'active')} = %s"
+        f" AND s.{column(Survey, 'department')} = %s AND r.{service} IS NULL"
+        f" AND r.{period} = (SELECT MAX(r2.{period}) FROM {result} r2"
+        f" WHERE r2.{of_survey} = r.{of_survey} AND r2.{service} IS NULL)"
+        f" ORDER BY s.{column(Survey, 'title')}, s.id"
+    )
 
 
 class SurveyResult(models.Model):

@@ -115,6 +115,20 @@ def test_rates_count_cases_due_or_answered_and_leave_out_invalid_ratings():
     assert rates.on_time_share == Decimal("66.7")
 
 
+def test_one_departments_counts_are_the_grouped_counts_of_that_department():
+    # The department page counts one department in a statement of its own
+    # (RectificationCase.objects.department_counts); the case list groups every department.
+    department, _survey = build_department_cases()
+    build_department_cases()
+    today = timezone.localdate()
+    grouped = case_rates(counted_cases(), today)[department.pk]
+    counts = RectificationCase.objects.department_counts(department.pk, today)
+    assert CaseRates(department_id=department.pk, **counts) == grouped
+    assert RectificationCase.objects.department_counts(
+        DepartmentFactory().pk, today
+    ) == dict.fromkeys(counts, 0)
+
+
 def test_case_list_shows_each_departments_rates_with_counts_and_defines_them(client):
     department, _survey = build_department_cases(name_en="Housing Bureau", slug="housing")
     DepartmentFactory(name_en="Bureau without cases")
@@ -265,6 +279,27 @@ def test_department_page_shows_its_rates_and_latest_satisfaction(client):
     assert "<strong>40%</strong>" in panel and "(2 of 5)" in panel
     assert "<strong>66.7%</strong>" in panel and "(2 of 3)" in panel
     assert f'href="{reverse("surveys:cases")}#dept-housing"' in panel
+
+
+def test_department_panel_lists_each_public_surveys_latest_whole_month_only(client):
+    department = DepartmentFactory(slug="transit")
+    shown = SurveyFactory(department=department, title="公交出行服务满意度调查")
+    SurveyResultFactory(survey=shown, period=datetime.date(2026, 9, 1), satisfied_share=70)
+    SurveyResultFactory(survey=shown, period=datetime.date(2026, 10, 1), satisfied_share=88.2)
+    service = ServiceFactory(department=department)
+    SurveyResultFactory(
+        survey=shown, service=service, period=datetime.date(2026, 11, 1), satisfied_share=12
+    )
+    private = SurveyFactory(department=department, results_public=False, title="内部调查")
+    SurveyResultFactory(survey=private, period=datetime.date(2026, 10, 1))
+    retired = SurveyFactory(department=department, active=False, title="已停用调查")
+    SurveyResultFactory(survey=retired, period=datetime.date(2026, 10, 1))
+    html = html_of(client, department.get_absolute_url(), headers=ZH)
+    panel = html[html.index('id="satisfaction-panel-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert f'<a href="{shown.get_absolute_url()}">公交出行服务满意度调查</a>' in panel
+    assert "88.2%" in panel and "70%" not in panel and "12%" not in panel
+    assert "内部调查" not in panel and "已停用调查" not in panel
 
 
 def test_department_page_has_no_surveys_panel_without_cases_or_results(client):
