@@ -14,10 +14,13 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import exports
+from portal.cache import data_version
 from portal.chart_svg import indicator_chart_svg, month_tick
 from portal.evaluation import indicator_series
 from portal.models import Indicator
@@ -288,7 +291,24 @@ def figure_json(figure: go.Figure | dict) -> str:
 
 def indicator_chart_context(indicator: Indicator) -> dict:
     """An indicator's chart and the table that stands for it (rows, column labels, "as of"
-    month, downloads): what the indicator page and a report's chart block both show."""
+    month, downloads): what the indicator page and a report's chart block both show.
+
+    Drawn once per data change, not per request: kept in the shared cache under the data
+    version (``portal.cache``), the indicator and the language, for ``CHART_CACHE_SECONDS``
+    (0 draws on every call). The first page after a change draws it; every other page, report
+    block and copy of the page under another URL reuses that drawing."""
+    version = data_version() if settings.CHART_CACHE_SECONDS > 0 else None
+    if version is None:
+        return _draw_indicator_chart(indicator)
+    key = f"portal:chart:{version}:{indicator.pk}:{get_language() or ''}"
+    context = cache.get(key)
+    if context is None:
+        context = _draw_indicator_chart(indicator)
+        cache.set(key, context, settings.CHART_CACHE_SECONDS)
+    return context
+
+
+def _draw_indicator_chart(indicator: Indicator) -> dict:
     series = indicator_series(indicator)
     rows = exports.indicator_records(series)
     measured = [row for row in rows if row["value"] is not None]

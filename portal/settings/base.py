@@ -245,6 +245,9 @@ else:
         }
     }
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
+# An indicator's chart (its SVG, plotly figure and table) is drawn once per data change and kept
+# in the shared cache this long; 0 draws it on every request (portal.charts).
+CHART_CACHE_SECONDS = int(os.environ.get("CHART_CACHE_SECONDS", "86400"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

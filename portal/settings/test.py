@@ -18,6 +18,10 @@ DATABASES = {
     )
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A test changes data and reads the page again inside one transaction, where the data version
+# never moves (it is bumped on commit): charts are drawn per request unless a test turns their
+# cache on (tests/portal/test_charts.py).
+CHART_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Several people (and helper sessions) may run the suite at once on one server.

@@ -1,17 +1,26 @@
-"""Chart figures and their embedding (pure: no database)."""
+"""Chart figures and their embedding, and the chart cache (drawn once per data change)."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import math
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from portal import charts
+from portal.actions import record_measurement
+from portal.cache import VERSION_KEY
 from portal.exports import indicator_table
+from portal.models import Indicator
+from tests.builders import YEAR, build_city
 
 
 def _series():
@@ -97,3 +106,34 @@ def test_a_chart_of_counts_has_whole_number_ticks():
     assert spec["layout"]["yaxis"]["dtick"] == 1 and spec["layout"]["yaxis"]["tickformat"] == ",d"
     many = charts.bar_chart_spec(["a"], [{"name": "n", "values": [120]}], counts=True)
     assert "dtick" not in many["layout"]["yaxis"]
+
+
+@pytest.mark.django_db
+def test_an_indicators_chart_is_drawn_once_per_data_change_and_language(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.CHART_CACHE_SECONDS = 3600
+    build_city(departments=1, indicators_per_goal=1, months=2)
+    indicator = Indicator.objects.select_related("goal__cycle").first()
+    bump_data_version_now()
+    with CaptureQueriesContext(connection) as first:
+        drawn = charts.indicator_chart_context(indicator)
+    with CaptureQueriesContext(connection) as again:
+        assert charts.indicator_chart_context(indicator) == drawn
+    assert len(first.captured_queries) > 0 and len(again.captured_queries) == 0
+    with translation.override("en"):
+        english = charts.indicator_chart_context(indicator)
+    assert english["columns"] != drawn["columns"]  # drawn again, in English
+
+    # A new figure bumps the data version when its transaction commits: drawn again.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(YEAR, 3, 1), Decimal("77.5"))
+    redrawn = charts.indicator_chart_context(indicator)
+    assert [row["value"] for row in redrawn["rows"]][-1] == Decimal("77.5")
+    assert redrawn["chart_svg"] != drawn["chart_svg"]
+
+
+def bump_data_version_now():
+    """The data version the first change of a fresh cache sets (nothing is cached without
+    one)."""
+    cache.set(VERSION_KEY, 1, timeout=None)
