@@ -15,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 
+from disclosure.annual_blocks import (
+    ApplicationsTableBlock,
+    ProactiveDisclosureTableBlock,
+    ReviewLitigationTableBlock,
+)
 from portal.values import is_blank
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "hr"]
@@ -206,6 +211,10 @@ class ReportBodyBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock()
     table = DataTableBlock()
     indicator_chart = IndicatorChartBlock()
+    # The statutory annual report's fixed tables (disclosure/annual_blocks.py).
+    annual_proactive = ProactiveDisclosureTableBlock()
+    annual_applications = ApplicationsTableBlock()
+    annual_review_litigation = ReviewLitigationTableBlock()
 
     class Meta:
         block_counts = {}

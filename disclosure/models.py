@@ -25,6 +25,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from disclosure.blocks import ReportBodyBlock
+from disclosure.pdf import ReportPdfMixin, pdf_available
 from disclosure.permissions import (
     ReportAdminForm,
     ReportIndexPermissionTester,
@@ -142,7 +143,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-class ReportPage(Page):
+class ReportPage(ReportPdfMixin, Page):
     """One disclosure report."""
 
     kind = models.CharField(
@@ -227,4 +228,5 @@ class ReportPage(Page):
             seen_heading = seen_heading or block.block_type == "heading"
             blocks.append((block, 3 if seen_heading else 2))
         context["blocks"] = blocks
+        context["pdf_available"] = pdf_available()
         return context

@@ -13,9 +13,10 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
-# Only apps something here uses. Wagtail's form pages, routable pages and oEmbed embeds are not
-# (an oEmbed fetch from a provider's server also fails on an offline government intranet), nor is
-# Django's own admin (Wagtail's admin is the editors' whole workplace).
+# Only apps something here uses. Wagtail's form pages and oEmbed embeds are not (an oEmbed fetch
+# from a provider's server also fails on an offline government intranet; a report's PDF route
+# uses RoutablePageMixin, which needs no app of its own), nor is Django's own admin (Wagtail's
+# admin is the editors' whole workplace).
 INSTALLED_APPS = [
     "portal",
     "disclosure",
