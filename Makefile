@@ -58,12 +58,12 @@ demo: demo-setup
 # flite speaks the captcha for people who cannot read it; without it (no root, no network)
 # the demo still runs and the form simply offers no audio link.
 demo-setup: install
-	@scripts/system-deps.sh --optional flite
+	@scripts/system-deps.sh --optional flite pango cjk-fonts
 	$(DEMO_ENV) $(BIN)/python scripts/demo_setup.py --addr $(DEMO_ADDR)
 
 # Throws the demo city away and builds it again (same seed, same data).
 demo-reset: install
-	@scripts/system-deps.sh --optional flite
+	@scripts/system-deps.sh --optional flite pango cjk-fonts
 	$(DEMO_ENV) $(BIN)/python scripts/demo_setup.py --reset --addr $(DEMO_ADDR)
 	@$(MAKE) --no-print-directory demo
 
@@ -79,7 +79,7 @@ serve: install
 # ---- tests ----------------------------------------------------------------------------
 
 test-deps: install-test
-	scripts/system-deps.sh postgresql chromium flite cjk-fonts
+	scripts/system-deps.sh postgresql chromium flite cjk-fonts pango
 
 test: test-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) scripts/run-tests.sh $(PYTEST_ARGS)

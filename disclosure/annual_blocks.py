@@ -318,6 +318,7 @@ class ApplicationsTableBlock(FixedTableBlock):
         context.update(
             header_rows=annual.column_header_rows(columns, f"{prefix}-c"),
             corner={"text": annual.TABLE3_NOTE, "rowspan": 3, "colspan": 3},
+            colgroup=["label-0", "label-1", "label-2"] + ["num"] * len(columns),
             body=body,
         )
         return context
@@ -382,6 +383,7 @@ class ReviewLitigationTableBlock(FixedTableBlock):
         context.update(
             header_rows=annual.column_header_rows(columns, prefix, stretch_first=True),
             corner=None,
+            colgroup=["num"] * len(columns),
             body=[{"headers": [], "cells": cells}],
         )
         return context

@@ -55,13 +55,10 @@ def _table3(source: Mapping) -> tuple[dict, list[str]]:
         if cells is None:
             continue
         values[row["key"]] = {by_label[label]: n for label, n in cells.items()}
-        if row.get("label_as_printed"):
-            notes.append(
-                "原表行名“{}”，按标准格式录为“{}”。".format(
-                    re.sub(r"\s+", "", row["label_as_printed"]),
-                    row["label_standard"].rsplit("/", 1)[-1],
-                )
-            )
+        printed = re.sub(r"\s+", "", row.get("label_as_printed") or "")
+        standard = row["label_standard"].rsplit("/", 1)[-1]
+        if printed and printed != standard:  # a typo of the source, not a stray line break
+            notes.append(f"原表行名“{printed}”，按标准格式录为“{standard}”。")
     return values, notes
 
 
@@ -118,12 +115,20 @@ def publication_date(data: Mapping) -> datetime.date:
     return datetime.date(int(data["report_year"]) + 1, 1, 31)
 
 
+def _free_slug(index, slug: str) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` … where a sibling has it (ASCII: a readable URL)."""
+    taken = set(index.get_children().values_list("slug", flat=True))
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
 def import_annual_report(
     data: Mapping, *, index=None, as_printed: bool = False, publish: bool = False, user=None
 ):
     """Create the annual report page from ``data``; a draft unless ``publish``."""
-    from django.utils.text import slugify
-
     from disclosure.factories import report_index
     from disclosure.models import ReportKind, ReportPage
 
@@ -132,7 +137,7 @@ def import_annual_report(
     year = int(data["report_year"])
     page = ReportPage(
         title=data["title"],
-        slug=slugify(f"annual-report-{year}-{data.get('place') or ''}", allow_unicode=True),
+        slug=_free_slug(index, f"annual-report-{year}"),
         kind=ReportKind.DISCLOSURE,
         year=year,
         report_date=publication_date(data),

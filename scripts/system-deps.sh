@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages a make target needs, only those missing, with one apt-get update.
-#   scripts/system-deps.sh postgresql chromium gettext flite cjk-fonts
+#   scripts/system-deps.sh postgresql chromium gettext flite cjk-fonts pango
 #   scripts/system-deps.sh --optional flite
 # Names are requirements, each with a check for what is already on the machine, so a
 # developer's second `make test` (and a CI machine that already has them) costs nothing.
@@ -29,6 +29,12 @@ has_maven() { command -v mvn >/dev/null; }
 has_flite() { command -v flite >/dev/null; }
 # Chinese in the browser tests' screenshots and the reviewers' gallery (Debian's Noto CJK).
 has_cjk_fonts() { compgen -G "/usr/share/fonts/opentype/noto/NotoSansCJK*" >/dev/null; }
+# WeasyPrint (report PDFs, disclosure/pdf.py) loads Pango and HarfBuzz's subsetter at run time.
+has_pango() {
+  ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" \
+    && ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" \
+    && ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0"
+}
 
 packages=()
 for want in "$@"; do
@@ -40,6 +46,7 @@ for want in "$@"; do
     maven) has_maven || packages+=(maven) ;;
     flite) has_flite || packages+=(flite) ;;
     cjk-fonts) has_cjk_fonts || packages+=(fonts-noto-cjk) ;;
+    pango) has_pango || packages+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) ;;
     *) echo "system-deps: unknown requirement '$want'" >&2; exit 2 ;;
   esac
 done
