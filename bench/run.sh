@@ -8,7 +8,7 @@
 # BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
 # BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it),
 # BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
-# BENCH_ONLY=pages,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys; surveys is
+# BENCH_ONLY=pages,reports,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys; surveys is
 # ratings + aggregation), BENCH_RATING_WORKERS (gunicorn workers for the rating form's run;
 # default BENCH_WORKERS).
 set -euo pipefail
@@ -298,6 +298,26 @@ if wanted pages; then
   else
     FAILED+=(server-uncached)
   fi
+fi
+
+# ---- reports: a report with six charts, uncached and cached, and its PDF ------------------
+if wanted reports; then
+  log "Reports: the six-chart report (made once by bench/seed.py --report-only)"
+  step report-seed "$PY" bench/seed.py --report-only
+  [ -f "$RESULTS/targets.json" ] || step targets "$PY" bench/targets.py
+  if start_server report-cached; then
+    step report-cached "$PY" bench/reports_bench.py load cached --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-report-cached)
+  fi
+  if start_server report-uncached PUBLIC_PAGE_CACHE_SECONDS=0; then
+    step report-uncached "$PY" bench/reports_bench.py load uncached --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-report-uncached)
+  fi
+  step report-pdf "$PY" bench/reports_bench.py pdf
 fi
 
 # ---- search: both backends on the same data, in process (bench/search_bench.py) ----------

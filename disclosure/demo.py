@@ -16,20 +16,6 @@ from disclosure.factories import chart, heading, make_report, paragraph, report_
 from disclosure.models import ReportKind, ReportPage
 from portal.months import chinese_month_label
 
-# Table 3 of the national format, main rows (the sub-rows of 三 are summed into the totals).
-DISCLOSURE_ROWS = (
-    ("received", "一、本年新收政府信息公开申请数量"),
-    ("carried_over", "二、上年结转政府信息公开申请数量"),
-    ("granted", "三、本年度办理结果/（一）予以公开"),
-    ("partly", "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
-    ("refused", "三、本年度办理结果/（三）不予公开"),
-    ("unable", "三、本年度办理结果/（四）无法提供"),
-    ("not_handled", "三、本年度办理结果/（五）不予处理"),
-    ("other", "三、本年度办理结果/（六）其他处理"),
-    ("total", "三、本年度办理结果/（七）总计"),
-    ("carry_forward", "四、结转下年度继续办理"),
-)
-APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 NEXT_STEPS = (
     "持续压减政务服务事项办理时限，推进“高效办成一件事”。",
     "对红灯指标逐项制定整改清单，明确责任单位和完成时限。",
@@ -148,15 +134,7 @@ def build(ctx) -> None:
                 publisher="青川市人民政府办公室",
                 summary=f"{year}年主动公开、依申请公开、行政复议和行政诉讼情况。",
                 report_date=datetime.date(year + 1, 1, 20 + rng.randint(0, 10)),
-                body=[
-                    heading("一、总体情况"),
-                    paragraph(
-                        "<p>本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息"
-                        "公开工作年度报告格式要求编制。</p>"
-                    ),
-                    heading("三、收到和处理政府信息公开申请情况"),
-                    disclosure_table(rng, year),
-                ],
+                body=annual_report_body(rng),
             )
             built += 1
         for dept in ctx.departments:
@@ -232,24 +210,59 @@ def grant_page_permissions(index) -> None:
             )
 
 
-def disclosure_table(rng, year: int):
-    """Table 3 with consistent fictional figures: results add up to the total."""
-    columns = {}
-    for applicant in APPLICANTS[:-1]:
-        received = rng.randint(0, 40) if applicant == "自然人" else rng.randint(0, 6)
-        carried = rng.randint(0, 3) if applicant == "自然人" else 0
-        handled = received + carried - (carry := rng.randint(0, min(2, received)))
-        parts = [0] * 6
+def annual_report_body(rng) -> list:
+    """The six sections of the statutory annual report, its three tables filled with
+    consistent fictional figures (every total adds up; nothing needs confirming as printed)."""
+    from disclosure import annual
+
+    table3 = {r.key: {c.key: 0 for c in annual.TABLE3_COLUMNS} for r in annual.TABLE3_ROWS}
+    weights = [60, 15] + [2] * (len(annual.OUTCOME_ROWS) - 2)
+    for col in annual.APPLICANT_COLUMNS:
+        natural = col == "natural"
+        received = rng.randint(0, 40) if natural else rng.randint(0, 6)
+        carried = rng.randint(0, 3) if natural else 0
+        carry = rng.randint(0, min(2, received))
+        handled = received + carried - carry
         for _ in range(handled):
-            parts[rng.choices(range(6), weights=(60, 15, 8, 10, 4, 3))[0]] += 1
-        columns[applicant] = [received, carried, *parts, handled, carry]
-    columns["总计"] = [sum(col[i] for col in columns.values()) for i in range(len(DISCLOSURE_ROWS))]
-    rows = [["项目", *APPLICANTS]]
-    for i, (_key, label) in enumerate(DISCLOSURE_ROWS):
-        rows.append([label, *(columns[a][i] for a in APPLICANTS)])
-    return table(
-        f"收到和处理政府信息公开申请情况（{year}年）",
-        rows,
-        source="青川市人民政府办公室",
-        note="法人或其他组织的申请按商业企业、科研机构、社会公益组织、法律服务机构和其他分列。",
-    )
+            table3[rng.choices(annual.OUTCOME_ROWS, weights=weights)[0]][col] += 1
+        table3["new_received"][col], table3["carried_over"][col] = received, carried
+        table3["total_processed"][col], table3["carried_forward"][col] = handled, carry
+    for cells in table3.values():
+        cells["total"] = sum(cells[c] for c in annual.APPLICANT_COLUMNS)
+    in_force = rng.randint(20, 60)
+    table2 = {
+        "rules": {"issued": rng.randint(0, 2), "repealed": 0, "in_force": rng.randint(3, 9)},
+        "normative_documents": {
+            "issued": rng.randint(2, 12),
+            "repealed": rng.randint(0, 5),
+            "in_force": in_force,
+        },
+        "licensing": {"decisions": rng.randint(300, 900)},
+        "penalty": {"decisions": rng.randint(1000, 5000)},
+        "coercion": {"decisions": rng.randint(50, 300)},
+        "fees": {"amount": f"{rng.randint(100000, 900000) / 100:.2f}"},
+    }
+    table4 = {}
+    for group in annual.TABLE4_GROUPS:
+        cells = {m: rng.randint(0, 4 if m == "upheld" else 1) for m in ("upheld", "corrected")}
+        cells.update(other=0, pending=rng.randint(0, 1))
+        cells["total"] = sum(cells.values())
+        table4[group.key] = cells
+    one, two, three, four, five, six = annual.SECTIONS
+    return [
+        heading(one),
+        paragraph(
+            "<p>本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息公开工作"
+            "年度报告格式要求编制，所列数据的统计期限自当年1月1日起至12月31日止。</p>"
+        ),
+        heading(two),
+        ("annual_proactive", table2),
+        heading(three),
+        ("annual_applications", table3),
+        heading(four),
+        ("annual_review_litigation", table4),
+        heading(five),
+        paragraph(f"<p>{rng.choice(NEXT_STEPS)}</p>"),
+        heading(six),
+        paragraph("<p>本年度未收取信息处理费。</p>"),
+    ]

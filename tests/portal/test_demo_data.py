@@ -227,6 +227,15 @@ def test_the_city_publishes_reports_and_survey_results(demo_city, client):
     page = client.get(annual.url)
     assert page.status_code == 200
     assert "部门综合得分" in page.content.decode()
+    # The statutory annual report: its three fixed tables, figures that add up (none kept
+    # "as printed").
+    statutory = reports.filter(kind=ReportKind.DISCLOSURE).first()
+    tables = [b for b in statutory.body if b.block_type.startswith("annual_")]
+    assert len(tables) == 3
+    for table in tables:
+        table.block.clean(table.value)
+    text = client.get(statutory.url).content.decode()
+    assert text.count('class="data-table annual-grid"') == 3 and "as-printed-mark" not in text
     # Every department has a survey; most publish their results, some keep them internal.
     assert set(Survey.objects.values_list("department", flat=True)) == set(
         Department.objects.values_list("pk", flat=True)
