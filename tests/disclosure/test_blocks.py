@@ -24,6 +24,9 @@ PREVIEW_TEXT = {
     "paragraph": "<b>1.2万户</b>",
     "table": "表1 主要指标完成情况",
     "indicator_chart": "企业开办平均时间",
+    "annual_proactive": "7730.28",
+    "annual_applications": "收到和处理政府信息公开申请情况",
+    "annual_review_litigation": "行政复议",
 }
 
 
