@@ -205,3 +205,72 @@ def _legend(width: int) -> tuple[str, int]:
         x += needed + 16
     out.append("</g>")
     return "".join(out), y + 6
+
+
+# --- the rankings page: departments as horizontal bars, best first ---------------------------
+
+BAR_ROW, BAR_TOP, BAR_VALUE = 24, 8, 40  # row height, room above, room for the value text
+
+
+def _fit_label(text: str, room: float) -> str:
+    """``text`` cut with an ellipsis to ``room`` user units (the table has the full name)."""
+    if label_width(text) <= room:
+        return text
+    while text and label_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def ranking_bars_svg(items: Sequence[tuple[str, object]], *, maximum: float = 100) -> SafeString:
+    """Each department's total score as a horizontal bar, in the order given (by rank), with
+    its name on the left and its score at the bar's end; a department without a score shows a
+    dash and no bar. The phone's drawing and the wider screen's, as for the indicator chart.
+    The page's table says the same in words (the SVG is hidden from screen readers)."""
+    rows = [(str(label), number_or_none(value)) for label, value in items]
+    if not any(value is not None for _label, value in rows):
+        return mark_safe("")
+    top = max([maximum, *(v for _label, v in rows if v is not None)])
+    return mark_safe("".join(_bars(rows, top, width) for width in (NARROW_WIDTH, WIDTH)))
+
+
+def _bars(rows, top: float, width: int) -> str:
+    label_room = min(max(label_width(label) for label, _v in rows), width * 0.4)
+    left = label_room + 10
+    plot = width - left - BAR_VALUE - RIGHT
+    height = BAR_TOP + BAR_ROW * len(rows) + 4
+    size = "narrow" if width == NARROW_WIDTH else "wide"
+    out = [
+        f'<svg class="chart-svg chart-svg--{size} chart-svg--bars" viewBox="0 0 {width}'
+        f' {height}" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false"'
+        f' font-size="{FONT}">'
+    ]
+    for tick in (0, 20, 40, 60, 80, 100):
+        if tick > top:
+            break
+        x = left + plot * tick / top
+        out.append(
+            f'<line class="chart-svg__grid" x1="{x:.1f}" x2="{x:.1f}" y1="{BAR_TOP - 4}"'
+            f' y2="{height - 4}"/>'
+        )
+    for index, (label, value) in enumerate(rows):
+        y = BAR_TOP + BAR_ROW * index
+        middle = y + BAR_ROW / 2 + 4
+        out.append(
+            f'<g class="chart-svg__bar-row"><title>{escape(label)} '
+            f"{escape(format_number(value, 1))}</title>"
+            f'<text x="{left - 8:.1f}" y="{middle:.1f}" text-anchor="end">'
+            f"{escape(_fit_label(label, label_room))}</text>"
+        )
+        end = left
+        if value is not None:
+            end = left + plot * max(value, 0) / top
+            out.append(
+                f'<rect class="chart-svg__bar" x="{left:.1f}" y="{y + 4}"'
+                f' width="{end - left:.1f}" height="{BAR_ROW - 8}"/>'
+            )
+        out.append(
+            f'<text class="chart-svg__bar-value" x="{end + 4:.1f}" y="{middle:.1f}">'
+            f"{escape(format_number(value, 1))}</text></g>"
+        )
+    out.append("</svg>")
+    return "".join(out)

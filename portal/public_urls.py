@@ -22,6 +22,7 @@ urlpatterns = [
         name="indicator_download",
     ),
     path("rankings/", views.rankings, name="rankings"),
+    path("rankings/rankings.<str:fmt>", views.rankings_download, name="rankings_download"),
     path("lang/<str:code>/", views.switch_language, name="switch_language"),
     path("about/accessibility/", views.accessibility, name="accessibility"),
     path("about/methodology/", views.methodology, name="methodology"),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("reports/", include("disclosure.urls")),
     path("surveys/", include("surveys.urls")),
+    path("data/", include("opendata.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("portal.public_urls")),
 ]

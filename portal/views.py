@@ -24,12 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail import hooks
 
-from portal import charts, exports
+from portal import chart_svg, charts, exports
 from portal.cache import cached_public_page
 from portal.evaluation import department_evaluations, indicator_series
 from portal.goal_tree import department_goal_tree
+from portal.i18n import localized
 from portal.models import Department, Evaluation, Goal, Indicator, MeasurementCorrection
-from portal.params import choose_cycle, choose_month
+from portal.params import choose_cycle
+from portal.rankings import choose_ranking, ranking_response, sorted_evaluations
+from portal.rankings import sort_columns as rank_sort_columns
 from portal.scoring import breakdown_rows
 
 # --- departments ----------------------------------------------------------------------------
@@ -251,62 +254,48 @@ def indicator_download(request, code, fmt):
 
 # --- rankings -------------------------------------------------------------------------------
 
-RANKING_SORTS = {
-    "rank": lambda e: (e.rank is None, e.rank or 0),
-    "name": lambda e: e.department.name,
-    "goals": lambda e: (e.goals_score is None, -(e.goals_score or 0)),
-    "satisfaction": lambda e: (e.satisfaction_score is None, -(e.satisfaction_score or 0)),
-    "qualitative": lambda e: (e.qualitative_score is None, -(e.qualitative_score or 0)),
-    "total": lambda e: (e.total is None, -(e.total or 0)),
-}
-
 
 @cached_public_page
 @require_safe
 def rankings(request):
-    """Departments ranked by total score in a month of a cycle, with the score parts."""
+    """Departments ranked by total score in a month of a cycle, with the score parts, as a
+    chart (bars by rank), the table it stands for, and that table's downloads."""
     choice = choose_cycle(request)
-    cycle = choice.cycle
-    months, month, evaluations = [], None, []
-    if cycle is not None:
-        months = list(
-            Evaluation.objects.filter(cycle=cycle)
-            .order_by("period")
-            .values_list("period", flat=True)
-            .distinct()
-        )
-        month = choose_month(request, choice, months)
-    if month is not None:
-        evaluations = list(
-            Evaluation.objects.filter(cycle=cycle, period=month)
-            .select_related("department")
-            .defer("breakdown")
-        )
-    sort = request.GET.get("sort", "rank")
-    if sort not in RANKING_SORTS:
-        sort = "rank"
-    evaluations.sort(key=lambda e: (RANKING_SORTS[sort](e), e.department.sort_order))
+    ranking = choose_ranking(request, choice)
+    by_rank = sorted_evaluations(ranking.evaluations, "rank")
+    chart = chart_svg.ranking_bars_svg(
+        [
+            (localized(e.department.display_short_name, e.department.name_en), e.total)
+            for e in by_rank
+        ]
+    )
     return render(
         request,
         "portal/rankings.html",
         {
-            "cycle": cycle,
+            "cycle": ranking.cycle,
             "cycles": choice.cycles,
             "notices": choice.notices,
-            "months": months,
-            "month": month,
-            "evaluations": evaluations,
-            "sort": sort,
-            "sort_columns": [
-                ("rank", _("Rank")),
-                ("name", _("Department")),
-                ("goals", _("Goal indicators")),
-                ("satisfaction", _("Citizen satisfaction")),
-                ("qualitative", _("Qualitative review")),
-                ("total", _("Total score")),
-            ],
+            "months": ranking.months,
+            "month": ranking.month,
+            "evaluations": ranking.evaluations,
+            "sort": ranking.sort,
+            "sort_columns": rank_sort_columns(),
+            "chart_svg": chart,
+            "download_formats": exports.FORMATS,
         },
     )
+
+
+@cached_public_page
+@require_safe
+def rankings_download(request, fmt):
+    """The rankings table as shown for the same ?year=, ?month= and ?sort=: CSV, XLSX, JSON."""
+    if fmt not in exports.FORMATS:
+        raise Http404("Unknown download format")
+    ranking = choose_ranking(request, choose_cycle(request))
+    methodology_url = request.build_absolute_uri(reverse("portal:methodology"))
+    return ranking_response(ranking, fmt, methodology_url=methodology_url)
 
 
 # --- language, static pages -----------------------------------------------------------------

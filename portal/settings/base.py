@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "disclosure",
     "surveys",
     "search",
+    "opendata",
     "wagtail.contrib.redirects",  # RedirectMiddleware: editors redirect moved pages' addresses
     "wagtail.contrib.settings",  # portal.models.SiteIdentity
     "wagtail.contrib.table_block",  # disclosure.blocks.DataTableBlock
