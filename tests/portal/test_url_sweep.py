@@ -114,6 +114,13 @@ def addresses(django_db_setup, django_db_blocker):
             "portal:indicator": [{"code": indicator.code}],
             "portal:indicator_download": [{"code": indicator.code, "fmt": f} for f in formats],
             "portal:rankings": [{}],
+            "portal:rankings_download": [{"fmt": f} for f in formats],
+            "opendata:catalogue": [{}],
+            "opendata:download": [
+                *({"key": f"measurements-{cycle.year}", "fmt": f} for f in formats),
+                {"key": "rankings", "fmt": "csv"},
+                {"key": "no-such", "fmt": "csv"},
+            ],
             "portal:switch_language": [{"code": "en"}, {"code": "xx"}],
             "portal:accessibility": [{}],
             "portal:methodology": [{}],
@@ -219,7 +226,9 @@ def test_every_public_page_answers_head_as_it_answers_get(client, db, addresses)
     for urls in addresses.values():
         for url in urls:
             get, head = client.get(url), client.head(url)
-            if head.status_code != get.status_code or head.content:
+            # A stored file (the open-data downloads) is streamed: its body is streaming_content.
+            body = b"".join(head.streaming_content) if head.streaming else head.content
+            if head.status_code != get.status_code or body:
                 differing.append((url, get.status_code, head.status_code))
     assert not differing, differing
 
