@@ -3,7 +3,6 @@ licence, rows, size and last change; nothing unpublished in any of them."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -15,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from opendata import datasets
-from opendata.models import DatasetFile, OpenDataSettings
+from opendata.models import OpenDataSettings
 from portal.actions import record_measurement
 from portal.factories import CycleFactory, GoalFactory, IndicatorFactory
 from portal.models import Department
