@@ -18,3 +18,17 @@ def client_address(request) -> str:
     if header and request.META.get(header):
         return request.META[header].split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def count_in_window(key: str, window: int) -> int | None:
+    """Count one more request under ``key`` in the shared cache (so every worker counts
+    together), in a window of ``window`` seconds from the first; the count so far, or None while
+    the cache is out of reach (the caller lets the request through rather than refuse it)."""
+    from django.core.cache import cache
+
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1

@@ -202,7 +202,13 @@ class ImportLogFormatter(LogFormatter):
             "unchanged": data.get("unchanged", 0),
         }
         origin = data.get("origin") or {}
-        if origin:
+        if origin.get("token"):
+            message += " " + _("(sent with API token %(token)s)") % {"token": origin["token"]}
+        elif origin.get("source"):
+            message += " " + _("(pulled from data source %(source)s)") % {
+                "source": origin["source"]
+            }
+        elif origin:
             message += " " + _("(by %(via)s, account %(account)s on %(host)s)") % {
                 "via": origin.get("via", ""),
                 "account": origin.get("account", ""),

@@ -30,6 +30,8 @@ urlpatterns = [
     path("admin/", include(admin_overrides)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Departments' systems push measurements here (token-authenticated; before any api/v1/).
+    path("api/v1/push/", include("portal.push_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", include("search.urls")),
     path("reports/", include("disclosure.urls")),

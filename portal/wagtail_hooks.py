@@ -10,11 +10,12 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 # Policies must be registered before any viewset (or view) asks the registry for them.
-from portal import lockouts
+from portal import interface_admin, lockouts
 from portal.permissions import register_policies
 
 register_policies()
 register_policies(lockouts.POLICIES)
+register_policies(interface_admin.POLICIES)
 
 from portal import home, import_views  # noqa: E402
 from portal.actions import ADJUSTMENT_APPROVED, ADJUSTMENT_REJECTED  # noqa: E402
@@ -29,6 +30,11 @@ DASHBOARD_LIMIT = 10
 @hooks.register("register_admin_viewset")
 def register_performance_viewsets():
     return PerformanceViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_data_interface_viewsets():
+    return interface_admin.DataInterfacesViewSetGroup()
 
 
 @hooks.register("register_admin_viewset")

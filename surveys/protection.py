@@ -12,9 +12,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 
-from portal.clients import client_address
+from portal.clients import client_address, count_in_window
 from surveys.privacy import client_key
 
 DEVICE_COOKIE = "rating_device"
@@ -69,13 +68,7 @@ def rate_limited(request) -> bool:
     """Count this submission; True when the client is over ``SURVEYS_RATE_LIMIT``
     ((submissions, seconds), default 10 in 10 minutes)."""
     limit, window = getattr(settings, "SURVEYS_RATE_LIMIT", (10, 600))
-    key = f"surveys:rate:{address_key(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+    count = count_in_window(f"surveys:rate:{address_key(request)}", window)
     if count is None:
         # The shared cache is out of reach (Redis down; django-redis logged it): ratings are
         # let through rather than refused, and the once-a-day rule still holds.

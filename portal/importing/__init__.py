@@ -26,11 +26,14 @@ all-or-nothing).
 
 from portal.importing.parsing import (
     COLUMN_ALIASES,
+    CYCLE,
+    DEPARTMENT,
     SUPPORTED_EXTENSIONS,
     ImportFileError,
     ImportIssue,
     check_file_basics,
     parse_measurement_file,
+    parse_measurement_records,
     parse_period,
     parse_value,
 )
@@ -41,12 +44,16 @@ from portal.importing.writing import (
     ImportChange,
     ImportResult,
     error_report_lines,
+    import_measurement_records,
     import_measurements,
+    import_parsed,
     summary_line,
 )
 
 __all__ = [
     "COLUMN_ALIASES",
+    "CYCLE",
+    "DEPARTMENT",
     "DEFAULT_CORRECTION_REASON",
     "IMPORT_LOG_ACTION",
     "MAX_REPORTED_ERRORS",
@@ -57,8 +64,11 @@ __all__ = [
     "ImportResult",
     "check_file_basics",
     "error_report_lines",
+    "import_measurement_records",
     "import_measurements",
+    "import_parsed",
     "parse_measurement_file",
+    "parse_measurement_records",
     "parse_period",
     "parse_value",
     "summary_line",

@@ -69,6 +69,15 @@ class ImportIssue(NamedTuple):
     row: int | None
     column: str
     message: str
+    #: What kind of problem, for callers that answer differently (the push API's status codes):
+    #: ``DEPARTMENT`` (another department's indicator), ``CYCLE`` (a month outside the
+    #: indicator's cycle, or a closed cycle), or "" for everything else.
+    kind: str = ""
+
+
+# ImportIssue.kind values.
+DEPARTMENT = "department"
+CYCLE = "cycle"
 
 
 class ImportFileError(Exception):
@@ -178,9 +187,7 @@ def parse_measurement_file(fileobj: IO[bytes], filename: str) -> tuple[pd.DataFr
     ImportIssue found. Rows with a problem are left out of the frame; file-level problems give
     an empty frame. The caller must not write anything while the list is non-empty.
     """
-    empty = pd.DataFrame(
-        columns=["row", "indicator_code", "period", "value", "percent", "note", "source", "reason"]
-    )
+    empty = _empty_frame()
     issues = check_file_basics(filename, file_size(fileobj))
     if issues:
         return empty, issues
@@ -205,7 +212,56 @@ def parse_measurement_file(fileobj: IO[bytes], filename: str) -> tuple[pd.DataFr
     return _parse_rows(rows, empty)
 
 
-def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["row", "indicator_code", "period", "value", "percent", "note", "source", "reason"]
+    )
+
+
+def parse_measurement_records(records: list) -> tuple[pd.DataFrame, list]:
+    """Read and check measurements given as a list of objects (parsed JSON), each with the
+    file's columns as keys (``{"indicator_code": "A-01", "period": "2026-03", "value": 12}``).
+
+    The same checks and result as ``parse_measurement_file``; a row number is the object's
+    position in the list, counted from 1.
+    """
+    empty = _empty_frame()
+    if not records:
+        return empty, [ImportIssue(None, "", _("There are no measurements to import."))]
+    if len(records) > reading.max_rows():
+        return empty, [ImportIssue(None, "", str(reading.too_many_rows()))]
+    issues: list[ImportIssue] = []
+    header: dict[str, None] = {}
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            issues.append(
+                ImportIssue(
+                    number,
+                    "",
+                    _("Each measurement must be an object with indicator_code, period and value."),
+                )
+            )
+            continue
+        for key, value in record.items():
+            if isinstance(value, dict | list):
+                issues.append(
+                    ImportIssue(number, key, _("A value must be a number or text, not a list."))
+                )
+            header.setdefault(key)
+        if len(header) > reading.MAX_COLUMNS:
+            return empty, [ImportIssue(None, "", _("The measurements have too many fields."))]
+    if issues:
+        return empty, issues
+    names = list(header)
+    rows = [names, *([record.get(name) for name in names] for record in records)]
+    return _parse_rows(rows, empty, first_row=1)
+
+
+def _parse_rows(
+    rows: list[list[Any]], empty: pd.DataFrame, first_row: int = 2
+) -> tuple[pd.DataFrame, list]:
+    """Check ``rows`` (a header row, then data); ``first_row`` is the number the first data
+    row is reported with (2 in a file: below its header; 1 in a list of objects)."""
     issues: list[ImportIssue] = []
     header_index = next(
         (i for i, cells in enumerate(rows) if any(_cell_text(c) for c in cells)), None
@@ -213,7 +269,8 @@ def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFram
     if header_index is None:
         return empty, [ImportIssue(None, "", _("The file is empty."))]
     header = rows[header_index]
-    header_row = header_index + 1
+    # A list of objects has no header row to point at.
+    header_row = header_index + 1 if first_row == 2 else None
     positions: dict[str, int] = {}
     names: dict[str, str] = {}
     for position, cell in enumerate(header):
@@ -257,7 +314,7 @@ def _parse_rows(rows: list[list[Any]], empty: pd.DataFrame) -> tuple[pd.DataFram
     records = []
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
-        row = index + 1
+        row = index + first_row - 1
         record = {"row": row}
         for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
             position = positions.get(column)

@@ -45,7 +45,7 @@ def max_unpacked_bytes() -> int:
     )
 
 
-def _too_many_rows() -> ReadError:
+def too_many_rows() -> ReadError:
     return ReadError(
         _(
             "The file has more than %(max)s rows. Split it into smaller files "
@@ -61,7 +61,7 @@ def _capped(rows: Iterable[list[Any]]) -> list[list[Any]]:
     kept: list[list[Any]] = []
     for row in rows:
         if len(kept) >= limit:
-            raise _too_many_rows()
+            raise too_many_rows()
         cells = list(row[:MAX_COLUMNS])
         while cells and (cells[-1] is None or cells[-1] == ""):
             cells.pop()

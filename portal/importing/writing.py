@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -13,18 +12,22 @@ from pathlib import PurePath
 from typing import IO
 
 import pandas as pd
-from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
-from wagtail.log_actions import registry as log_registry
 
 from portal import cache as portal_cache
 from portal.actions import correction_record
-from portal.importing.parsing import ImportIssue, parse_measurement_file
+from portal.importing import bulk
+from portal.importing.parsing import (
+    CYCLE,
+    DEPARTMENT,
+    ImportIssue,
+    parse_measurement_file,
+    parse_measurement_records,
+)
 from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
 from portal.months import iso_month
 from portal.permissions import can_manage_all_departments, editable_departments
@@ -96,6 +99,7 @@ def import_measurements(
     department: Department | None = None,
     dry_run: bool = False,
     origin: dict | None = None,
+    closed_cycles: bool = True,
 ) -> ImportResult:
     """Validate a measurement file and, when it has no error and this is not a dry run, write it.
 
@@ -107,9 +111,48 @@ def import_measurements(
     value kept (reason from the file's reason column, else 导入更正), every change is in Wagtail's
     audit log, each affected cycle is recomputed once, and one log entry summarises the import
     (with ``origin``, e.g. the shell account that ran the command, when there is no user).
+    ``closed_cycles=False`` refuses rows of a closed cycle, as for department editors (whom it
+    always refuses): a department's system sending data is held to its editors' rule.
     """
-    result = ImportResult(filename=PurePath(filename or "").name, dry_run=dry_run)
     frame, issues = parse_measurement_file(fileobj, filename)
+    return import_parsed(
+        frame,
+        issues,
+        filename,
+        user=user,
+        department=department,
+        dry_run=dry_run,
+        origin=origin,
+        closed_cycles=closed_cycles,
+    )
+
+
+def import_measurement_records(records: list, name: str, **options) -> ImportResult:
+    """``import_measurements`` for measurements given as a list of objects (parsed JSON: the
+    push API, a pulled JSON file); ``name`` stands for the file name in the result and log."""
+    frame, issues = parse_measurement_records(records)
+    return import_parsed(frame, issues, name, **options)
+
+
+def import_parsed(
+    frame: pd.DataFrame,
+    issues: list[ImportIssue],
+    filename: str,
+    *,
+    user=None,
+    department: Department | None = None,
+    dry_run: bool = False,
+    origin: dict | None = None,
+    closed_cycles: bool = True,
+) -> ImportResult:
+    """Check and write rows already parsed (see import_measurements)."""
+    options = {
+        "user": user,
+        "department": department,
+        "origin": origin,
+        "closed_cycles": closed_cycles,
+    }
+    result = ImportResult(filename=PurePath(filename or "").name, dry_run=dry_run)
     result.add_errors(issues)
     result.rows = frame.attrs.get("data_rows", 0)
     if frame.empty:
@@ -117,10 +160,10 @@ def import_measurements(
         return result
     try:
         if dry_run:
-            _apply(frame, result, user=user, department=department, write=False, origin=origin)
+            _apply(frame, result, write=False, **options)
         else:
             with transaction.atomic():
-                _apply(frame, result, user=user, department=department, write=True, origin=origin)
+                _apply(frame, result, write=True, **options)
                 if not result.ok:
                     transaction.set_rollback(True)
     except IntegrityError:
@@ -145,9 +188,16 @@ def import_measurements(
 
 
 def _apply(
-    frame: pd.DataFrame, result: ImportResult, *, user, department, write: bool, origin=None
+    frame: pd.DataFrame,
+    result: ImportResult,
+    *,
+    user,
+    department,
+    write: bool,
+    origin=None,
+    closed_cycles: bool,
 ) -> None:
-    rows, issues = _check_rows(frame, user=user, department=department)
+    rows, issues = _check_rows(frame, user=user, department=department, closed_cycles=closed_cycles)
     if issues:
         result.add_errors(issues)
         return
@@ -165,7 +215,9 @@ def _apply(
         _write(plan, result, actor=actor, origin=origin)
 
 
-def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[ImportIssue]]:
+def _check_rows(
+    frame: pd.DataFrame, *, user, department, closed_cycles: bool
+) -> tuple[list, list[ImportIssue]]:
     """Pair each row with its indicator; refuse unknown codes, foreign departments, wrong months."""
     codes = frame["indicator_code"].unique().tolist()
     indicators = {
@@ -206,6 +258,7 @@ def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[Im
                     column["indicator_code"],
                     _("Indicator %(code)s belongs to %(owner)s, not to %(department)s.")
                     % {"code": indicator.code, "owner": owner, "department": department},
+                    DEPARTMENT,
                 )
             )
             continue
@@ -216,6 +269,7 @@ def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[Im
                     column["indicator_code"],
                     _("You may not edit indicator %(code)s: it belongs to %(owner)s.")
                     % {"code": indicator.code, "owner": owner},
+                    DEPARTMENT,
                 )
             )
             continue
@@ -235,10 +289,11 @@ def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[Im
                         "start": iso_month(cycle.start_date),
                         "end": iso_month(cycle.end_date),
                     },
+                    CYCLE,
                 )
             )
             continue
-        if allowed is not None and cycle.closed:
+        if cycle.closed and (allowed is not None or not closed_cycles):
             issues.append(
                 ImportIssue(
                     record.row,
@@ -248,6 +303,7 @@ def _check_rows(frame: pd.DataFrame, *, user, department) -> tuple[list, list[Im
                         "administrator if one must change."
                     )
                     % {"year": cycle.year},
+                    CYCLE,
                 )
             )
             continue
@@ -344,11 +400,11 @@ def _plan_changes(rows, existing, result: ImportResult, *, actor) -> _Plan:
 
 def _write(plan: _Plan, result: ImportResult, *, actor, origin=None) -> None:
     """Write the plan, recompute the affected cycles, and log one summary entry."""
-    _insert(Measurement, plan.to_create, returning=True)
-    _insert(MeasurementCorrection, plan.corrections)
-    _update_measurements(plan.to_update, batch_size=1000)
+    bulk.insert(Measurement, plan.to_create, returning=True)
+    bulk.insert(MeasurementCorrection, plan.corrections)
+    bulk.update_measurements(plan.to_update, batch_size=1000)
     action_id = uuid.uuid4()
-    _log_measurements(
+    bulk.log_measurements(
         plan.to_create, plan.edit_logs, user=actor, action_id=action_id, timestamp=plan.now
     )
     # Bulk writes send no post_save signal, so invalidate the public page cache here, once,
@@ -381,122 +437,6 @@ def _write(plan: _Plan, result: ImportResult, *, actor, origin=None) -> None:
         },
         content_changed=True,
     )
-
-
-def _insert(model, objects: list, *, returning: bool = False) -> None:
-    """bulk_create, or on PostgreSQL a COPY, which is several times faster for 50,000 rows.
-
-    With ``returning`` the new primary keys are set on the objects (the audit entries need them).
-    """
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=1000)
-        return
-    from psycopg.types.json import Jsonb  # PostgreSQL only; the demo on SQLite lacks psycopg
-
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor: Django's wrapper has no copy()
-        if returning:
-            # Sequence values are handed out in order within this transaction's nextval calls.
-            pk = model._meta.pk
-            raw.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, pk.column, len(objects)],
-            )
-            for obj, (value,) in zip(objects, raw.fetchall(), strict=True):
-                obj.pk = value
-            fields = [pk, *fields]
-            columns = f"{connection.ops.quote_name(pk.column)}, {columns}"
-        # Plain attribute values (Decimal, date, str, int, uuid) need no Django conversion; only
-        # timestamps (auto_now) and JSON need preparing. This halves the time of a 50,000-row file.
-        timestamps = {f.attname for f in fields if getattr(f, "auto_now", False)} | {
-            f.attname for f in fields if getattr(f, "auto_now_add", False)
-        }
-        json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-        now = timezone.now()
-        attnames = [f.attname for f in fields]
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                for name in timestamps:
-                    setattr(obj, name, now)
-                copy.write_row(
-                    [
-                        Jsonb(getattr(obj, name), dumps=_json_dumps)
-                        if name in json_fields
-                        else getattr(obj, name)
-                        for name in attnames
-                    ]
-                )
-
-
-def _json_dumps(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder)
-
-
-def _update_measurements(measurements: list[Measurement], *, batch_size: int) -> None:
-    """Write new value, note and source of many measurements.
-
-    Django's bulk_update builds one CASE per field and row and takes minutes for 50,000 rows; on
-    PostgreSQL one UPDATE … FROM (VALUES …) per batch does the same in about a second.
-    """
-    if connection.vendor != "postgresql":
-        Measurement.objects.bulk_update(
-            measurements, ["value", "note", "source", "updated_at"], batch_size=batch_size
-        )
-        return
-    table = connection.ops.quote_name(Measurement._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(measurements), batch_size):
-            chunk = measurements[start : start + batch_size]
-            placeholders = ", ".join(["(%s, %s::numeric, %s, %s, %s::timestamptz)"] * len(chunk))
-            params = []
-            for m in chunk:
-                params += [m.pk, m.value, m.note, m.source, m.updated_at]
-            cursor.execute(
-                f"UPDATE {table} AS m SET value = v.value, note = v.note, source = v.source, "
-                f"updated_at = v.updated_at FROM (VALUES {placeholders}) "
-                "AS v(id, value, note, source, updated_at) WHERE m.id = v.id",
-                params,
-            )
-
-
-def _log_measurements(created, edited, *, user, action_id, timestamp) -> None:
-    """One audit entry per changed measurement, as record_measurement's log() calls write them."""
-    log_model = log_registry.get_log_model_for_model(Measurement)
-    if log_model is None:
-        return
-    content_type = ContentType.objects.get_for_model(Measurement, for_concrete_model=False)
-    entries = [
-        log_model(
-            content_type=content_type,
-            label=str(measurement),
-            action="wagtail.create",
-            timestamp=timestamp,
-            data={},
-            user=user,
-            uuid=action_id,
-            object_id=str(measurement.pk),
-        )
-        for measurement in created
-    ]
-    entries += [
-        log_model(
-            content_type=content_type,
-            label=str(measurement),
-            action="wagtail.edit",
-            timestamp=timestamp,
-            data=data,
-            user=user,
-            uuid=action_id,
-            object_id=str(measurement.pk),
-        )
-        for measurement, data in edited
-    ]
-    _insert(log_model, entries)
 
 
 def error_report_lines(result: ImportResult) -> list[str]:

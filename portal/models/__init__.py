@@ -10,12 +10,15 @@ from .pages import HomePage
 from .status import Status
 from .site_settings import SiteIdentity
 from .adjustments import ADJUSTABLE_FIELDS, TargetAdjustment
+from .interfaces import ApiToken, DataSource, PushReceipt
 
 # isort: on
 
 __all__ = [
     "ADJUSTABLE_FIELDS",
+    "ApiToken",
     "Cycle",
+    "DataSource",
     "Department",
     "DepartmentEditor",
     "Evaluation",
@@ -24,6 +27,7 @@ __all__ = [
     "Indicator",
     "Measurement",
     "MeasurementCorrection",
+    "PushReceipt",
     "QualitativeReview",
     "SiteIdentity",
     "Status",

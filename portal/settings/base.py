@@ -316,6 +316,15 @@ PORTAL_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("PORTAL_IMPORT_MAX_UNPACKED_BYTES", str(PORTAL_IMPORT_MAX_BYTES))
 )
 PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "100000"))
+# The push API (portal/push_views.py): the largest batch body, and batches per token per window
+# (COUNT/SECONDS, counted in the shared cache).
+PORTAL_PUSH_MAX_BYTES = int(os.environ.get("PORTAL_PUSH_MAX_BYTES", str(5 * 1024 * 1024)))
+PORTAL_PUSH_RATE_LIMIT = tuple(
+    int(part) for part in os.environ.get("PORTAL_PUSH_RATE_LIMIT", "120/60").split("/", 1)
+)
+# The pull job (manage.py pull_department_data): seconds to wait for a source, largest file.
+PORTAL_PULL_TIMEOUT = float(os.environ.get("PORTAL_PULL_TIMEOUT", "30"))
+PORTAL_PULL_MAX_BYTES = int(os.environ.get("PORTAL_PULL_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
