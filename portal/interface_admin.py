@@ -76,7 +76,7 @@ class ApiTokenEditForm(WagtailAdminModelForm):
 
 
 class ApiTokenCreateView(generic.CreateView):
-    """Creates the token and answers with it, once; the page is never cached."""
+    """Creates the token and answers with it, once."""
 
     created_template_name = "portal/admin/api_token_created.html"
 
@@ -86,7 +86,8 @@ class ApiTokenCreateView(generic.CreateView):
         return super().save_instance()
 
     def save_action(self):
-        response = TemplateResponse(
+        # Wagtail's admin views are never cached (no-store), so the page is not kept either.
+        return TemplateResponse(
             self.request,
             self.created_template_name,
             {
@@ -96,8 +97,6 @@ class ApiTokenCreateView(generic.CreateView):
                 "index_url": self.get_success_url(),
             },
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 def _state(api_token: ApiToken) -> str:
