@@ -95,7 +95,12 @@ def import_batch(
     data: bytes, kind: str, department: Department, *, name: str, origin: dict
 ) -> ImportResult:
     """Import one batch for ``department`` as the system (raises BodyError when unreadable)."""
-    options = {"department": department, "origin": origin, "closed_cycles": False}
+    options = {
+        "department": department,
+        "origin": origin,
+        "closed_cycles": False,
+        "recompute_later": True,
+    }
     if kind == JSON:
         return import_measurement_records(json_records(data), name, **options)
     return import_measurements(io.BytesIO(data), name, **options)

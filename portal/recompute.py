@@ -28,10 +28,17 @@ def affected_cycle_ids(instance) -> set[int]:
     return {pk for pk in ids if pk}
 
 
-def schedule_recompute(cycle_ids: Iterable[int]) -> None:
+def schedule_recompute(cycle_ids: Iterable[int], *, coalesce: bool = False) -> None:
     """Recompute each affected cycle once, in the background (``portal.tasks``): the task is
-    enqueued after the data change has committed, so it never reads a rolled-back change."""
-    from portal.tasks import recompute_cycle_task
+    enqueued after the data change has committed, so it never reads a rolled-back change.
+
+    ``coalesce`` (for frequent writers such as the push API) enqueues no second task while one
+    for the cycle waits in the queue: the waiting task reads the data when it starts, so it
+    covers every change committed before then; a change committed later queues a new one.
+    """
+    from django.core.cache import cache
+
+    from portal.tasks import pending_key, recompute_cycle_task
 
     ids = sorted({pk for pk in cycle_ids if pk})
     if not ids:
@@ -39,6 +46,9 @@ def schedule_recompute(cycle_ids: Iterable[int]) -> None:
 
     def _enqueue():
         for pk in ids:
+            # add() is False only when the flag is set; None (cache unreachable) enqueues.
+            if coalesce and cache.add(pending_key(pk), 1, timeout=3600) is False:
+                continue
             recompute_cycle_task.enqueue(pk)
 
     transaction.on_commit(_enqueue)

@@ -31,6 +31,7 @@ from portal.importing.parsing import (
 from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
 from portal.months import iso_month
 from portal.permissions import can_manage_all_departments, editable_departments
+from portal.recompute import schedule_recompute
 from portal.signals import measurements_written
 
 IMPORT_LOG_ACTION = "portal.import_measurements"
@@ -100,6 +101,7 @@ def import_measurements(
     dry_run: bool = False,
     origin: dict | None = None,
     closed_cycles: bool = True,
+    recompute_later: bool = False,
 ) -> ImportResult:
     """Validate a measurement file and, when it has no error and this is not a dry run, write it.
 
@@ -113,6 +115,8 @@ def import_measurements(
     (with ``origin``, e.g. the shell account that ran the command, when there is no user).
     ``closed_cycles=False`` refuses rows of a closed cycle, as for department editors (whom it
     always refuses): a department's system sending data is held to its editors' rule.
+    ``recompute_later`` leaves the affected cycles' statuses and scores to a background task
+    instead of recomputing them before returning.
     """
     frame, issues = parse_measurement_file(fileobj, filename)
     return import_parsed(
@@ -124,6 +128,7 @@ def import_measurements(
         dry_run=dry_run,
         origin=origin,
         closed_cycles=closed_cycles,
+        recompute_later=recompute_later,
     )
 
 
@@ -144,9 +149,11 @@ def import_parsed(
     dry_run: bool = False,
     origin: dict | None = None,
     closed_cycles: bool = True,
+    recompute_later: bool = False,
 ) -> ImportResult:
     """Check and write rows already parsed (see import_measurements)."""
     options = {
+        "recompute_later": recompute_later,
         "user": user,
         "department": department,
         "origin": origin,
@@ -196,6 +203,7 @@ def _apply(
     write: bool,
     origin=None,
     closed_cycles: bool,
+    recompute_later: bool = False,
 ) -> None:
     rows, issues = _check_rows(frame, user=user, department=department, closed_cycles=closed_cycles)
     if issues:
@@ -212,7 +220,7 @@ def _apply(
     actor = user if user is not None and user.is_authenticated else None
     plan = _plan_changes(rows, existing, result, actor=actor)
     if write and (plan.to_create or plan.to_update):
-        _write(plan, result, actor=actor, origin=origin)
+        _write(plan, result, actor=actor, origin=origin, recompute_later=recompute_later)
 
 
 def _check_rows(
@@ -398,7 +406,7 @@ def _plan_changes(rows, existing, result: ImportResult, *, actor) -> _Plan:
     return plan
 
 
-def _write(plan: _Plan, result: ImportResult, *, actor, origin=None) -> None:
+def _write(plan: _Plan, result: ImportResult, *, actor, origin=None, recompute_later=False) -> None:
     """Write the plan, recompute the affected cycles, and log one summary entry."""
     bulk.insert(Measurement, plan.to_create, returning=True)
     bulk.insert(MeasurementCorrection, plan.corrections)
@@ -415,10 +423,15 @@ def _write(plan: _Plan, result: ImportResult, *, actor, origin=None) -> None:
         measurement_ids=[m.pk for m in plan.to_create] + [m.pk for m in plan.to_update],
     )
 
-    from portal.evaluation import recompute_cycle
+    if recompute_later:
+        # Statuses and scores follow in the background, one recompute per cycle however many
+        # batches arrive meanwhile (a scale-10 cycle takes seconds: the push API cannot wait).
+        schedule_recompute([cycle.pk for cycle in result.cycles], coalesce=True)
+    else:
+        from portal.evaluation import recompute_cycle
 
-    for cycle in result.cycles:
-        recompute_cycle(cycle)
+        for cycle in result.cycles:
+            recompute_cycle(cycle)
 
     log(
         instance=result.cycles[-1],

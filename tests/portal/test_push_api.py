@@ -265,3 +265,36 @@ def test_messages_follow_the_requests_language(client, world):
     english = post(client, body, world["secret"], accept_language="en")
     assert "不在指标" in chinese.json()["errors"][0]["message"]
     assert "outside the cycle" in english.json()["errors"][0]["message"]
+
+
+def test_statuses_follow_in_the_background(client, world, django_capture_on_commit_callbacks):
+    from portal.models import Evaluation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, rows((1, 10)), world["secret"]).status_code == 200
+    assert Evaluation.objects.filter(department=world["own"]).exists()
+
+
+def test_a_burst_of_batches_queues_one_recompute_per_cycle(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from portal.recompute import schedule_recompute
+    from portal.tasks import recompute_cycle_task
+
+    queued = []
+
+    class Queue:
+        enqueue = queued.append
+
+    monkeypatch.setattr("portal.tasks.recompute_cycle_task", Queue)
+    pk = world["cycle"].pk
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            schedule_recompute([pk], coalesce=True)
+    assert queued == [pk]
+    monkeypatch.undo()
+    recompute_cycle_task.call(pk)  # the queued task starts: later changes queue a new one
+    monkeypatch.setattr("portal.tasks.recompute_cycle_task", Queue)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_recompute([pk], coalesce=True)
+    assert queued == [pk, pk]
