@@ -8,8 +8,9 @@
 # BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
 # BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it),
 # BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
-# BENCH_ONLY=pages,reports,search,surveys (run only these parts, e.g. BENCH_ONLY=surveys; surveys is
-# ratings + aggregation), BENCH_RATING_WORKERS (gunicorn workers for the rating form's run;
+# BENCH_ONLY=pages,reports,search,surveys,push (run only these parts, e.g. BENCH_ONLY=surveys; surveys
+# is ratings + aggregation; push is the push API), BENCH_RATING_WORKERS (gunicorn workers for the
+# rating form's run;
 # default BENCH_WORKERS).
 set -euo pipefail
 
@@ -356,6 +357,17 @@ if [ "${BENCH_SURVEYS:-1}" = 1 ] && { wanted surveys || wanted aggregation; }; t
       --responses "${BENCH_AGGREGATE_RESPONSES:-1000000}"
   else
     echo "The aggregation benchmark needs PostgreSQL (INSERT … SELECT generate_series): skipped"
+  fi
+fi
+
+# ---- departments' systems: the push API, batches of 1,000 rows (bench/push_bench.py) ------
+if wanted push; then
+  log "Push API: rows accepted per second in batches of 1,000"
+  if start_server push PORTAL_PUSH_RATE_LIMIT=1000000/60; then
+    step push "$PY" bench/push_bench.py --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-push)
   fi
 fi
 

@@ -1,0 +1,195 @@
+"""The push API under load: measurement rows accepted per second, in batches of 1,000.
+
+    python bench/push_bench.py --base-url http://127.0.0.1:PORT
+
+run.sh started gunicorn with a raised ``PORTAL_PUSH_RATE_LIMIT``. One API token per department
+of the latest open cycle; every indicator-month of that cycle is cut into batches of 1,000 rows
+of one department, shared out between ``BENCH_PUSH_CLIENTS`` client threads (no two threads
+touch the same rows, as separate departments' systems would not). Each round sends new values,
+so every row is a real write (a correction with its history and audit entry). Afterwards the
+values, corrections, audit entries and tokens of the run are removed, so the bench data stays as
+loaded. Target: at least 20,000 rows per second on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from benchlib import check, setup_django, write_section
+from targets import PUSH_ROWS_PER_S
+
+DURATION = float(os.environ.get("BENCH_DURATION", "10s").rstrip("s"))
+CLIENTS = int(os.environ.get("BENCH_PUSH_CLIENTS", "4"))
+BATCH = 1000
+
+
+def _plan():
+    """Tokens and batches: [(secret, [(code, month), ...]), ...]."""
+    from portal.models import Indicator
+    from portal.tokens import issue_token
+
+    by_department: dict = {}
+    indicators = Indicator.objects.filter(goal__cycle__closed=False).select_related(
+        "goal__owner", "goal__cycle"
+    )
+    for indicator in indicators.order_by("goal__owner_id", "code"):
+        months = [m.strftime("%Y-%m") for m in indicator.goal.cycle.months()]
+        by_department.setdefault(indicator.goal.owner, []).extend(
+            (indicator.code, month) for month in months
+        )
+    batches = []
+    for department, pairs in by_department.items():
+        _token, secret = issue_token("bench push", department)
+        # At scale 10 a department has 720 indicator-months in all (60 indicators over three
+        # cycles): its batch is then all of them, the nearest to 1,000 one system can send.
+        for start in range(0, len(pairs), BATCH):
+            batches.append((secret, pairs[start : start + BATCH]))
+    return "all open", batches
+
+
+def _client(base_url, batches, stop, totals, lock, number):
+    accepted = sent = failed = 0
+    latencies = []
+    round_ = 0
+    while not stop.is_set():
+        round_ += 1
+        for secret, pairs in batches:
+            if stop.is_set():
+                break
+            # A value no earlier round wrote: a real write every time.
+            value = 1_000_000 + number * 10_000 + round_
+            body = json.dumps(
+                [{"indicator_code": c, "period": m, "value": value} for c, m in pairs]
+            ).encode()
+            request = urllib.request.Request(
+                f"{base_url}/api/v1/push/measurements",
+                data=body,
+                headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+            )
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    answer = json.load(response)
+                accepted += answer["created"] + answer["corrected"] + answer["updated"]
+            except (urllib.error.URLError, OSError, ValueError, KeyError):
+                failed += 1
+            latencies.append(time.perf_counter() - started)
+            sent += 1
+    with lock:
+        totals["accepted"] += accepted
+        totals["sent"] += sent
+        totals["failed"] += failed
+        totals["latencies"] += latencies
+
+
+def _clean_up(marks) -> None:
+    """Undo the run: values back to what they were, its rows and tokens gone."""
+    from django.db import connection, transaction
+    from wagtail.models import ModelLogEntry
+
+    from portal.models import ApiToken, Measurement, MeasurementCorrection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Each corrected measurement gets the value of its first correction of the run.
+        cursor.execute(
+            "UPDATE portal_measurement AS m SET value = c.old_value, note = c.old_note, "
+            "source = c.old_source FROM (SELECT DISTINCT ON (measurement_id) measurement_id, "
+            "old_value, old_note, old_source FROM portal_measurementcorrection WHERE id > %s "
+            "ORDER BY measurement_id, id) AS c WHERE m.id = c.measurement_id",
+            [marks["correction"]],
+        )
+        MeasurementCorrection.objects.filter(pk__gt=marks["correction"]).delete()
+        Measurement.objects.filter(pk__gt=marks["measurement"]).delete()
+        ModelLogEntry.objects.filter(pk__gt=marks["log"]).delete()
+        ApiToken.objects.filter(name="bench push").delete()
+
+
+def run(base_url: str) -> None:
+    setup_django()
+    from django.db.models import Max
+    from wagtail.models import ModelLogEntry
+
+    from portal.models import Measurement, MeasurementCorrection
+
+    marks = {
+        "measurement": Measurement.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "correction": MeasurementCorrection.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "log": ModelLogEntry.objects.aggregate(m=Max("pk"))["m"] or 0,
+    }
+    cycle, batches = _plan()
+    totals = {"accepted": 0, "sent": 0, "failed": 0, "latencies": []}
+    stop, lock = threading.Event(), threading.Lock()
+    threads = [
+        threading.Thread(
+            target=_client,
+            args=(base_url, batches[n::CLIENTS], stop, totals, lock, n),
+            daemon=True,
+        )
+        for n in range(CLIENTS)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(DURATION)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    _clean_up(marks)
+    rate = totals["accepted"] / elapsed
+    latencies = sorted(totals["latencies"]) or [0.0]
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    checks = [
+        check(
+            "push API rows accepted/s (batches of 1,000)",
+            f"{rate:,.0f}/s",
+            f"≥ {PUSH_ROWS_PER_S:,}/s",
+            rate >= PUSH_ROWS_PER_S if totals["accepted"] else None,
+        )
+    ]
+    rows = [
+        [
+            cycle,
+            len(batches),
+            CLIENTS,
+            totals["sent"],
+            totals["failed"],
+            f"{rate:,.0f}",
+            f"{p95 * 1000:.0f}",
+        ]
+    ]
+    sizes = [len(pairs) for _secret, pairs in batches] or [0]
+    notes = [
+        f"Rows per batch: {min(sizes)}–{max(sizes)} (one department's indicator-months, at most "
+        f"{BATCH:,}).",
+        "Every row a real write (new values each round); the run's writes are undone afterwards.",
+        "Statuses and scores are recomputed by the background worker (not running here).",
+    ]
+    write_section(
+        "push",
+        "Push API: rows accepted per second",
+        ["cycles", "batches", "clients", "requests", "failed", "rows/s", "p95 ms"],
+        rows,
+        checks,
+        notes,
+        70,
+    )
+    print(
+        f"push: {totals['accepted']} rows in {elapsed:.1f} s = {rate:,.0f} rows/s, p95 {p95:.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", required=True)
+    run(parser.parse_args().base_url)
+
+
+if __name__ == "__main__":
+    main()
