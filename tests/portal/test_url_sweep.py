@@ -124,6 +124,7 @@ def addresses(django_db_setup, django_db_blocker):
             "portal:switch_language": [{"code": "en"}, {"code": "xx"}],
             "portal:accessibility": [{}],
             "portal:methodology": [{}],
+            "push:measurements": [{}],
             "search:search": [{}],
             "search:api": [{}],
             "disclosure:index": [{}],
