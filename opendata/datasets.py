@@ -381,12 +381,14 @@ SURVEY_FIELDS = (
     Field(
         "satisfied_low",
         _("Satisfied share, 95% CI low"),
+        # xgettext:no-python-format
         _("Lower end of the share's 95% confidence interval."),
         "%",
     ),
     Field(
         "satisfied_high",
         _("Satisfied share, 95% CI high"),
+        # xgettext:no-python-format
         _("Upper end of the share's 95% confidence interval."),
         "%",
     ),
@@ -394,12 +396,14 @@ SURVEY_FIELDS = (
     Field(
         "score_low",
         _("Score, 95% CI low"),
+        # xgettext:no-python-format
         _("Lower end of the score's 95% confidence interval."),
         POINTS,
     ),
     Field(
         "score_high",
         _("Score, 95% CI high"),
+        # xgettext:no-python-format
         _("Upper end of the score's 95% confidence interval."),
         POINTS,
     ),
