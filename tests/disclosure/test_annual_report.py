@@ -15,7 +15,7 @@ from disclosure.annual_source import SourceError, annual_report_body, import_ann
 from disclosure.models import ReportKind, ReportPage
 from search.backends.base import SearchQuery
 from search.backends.embedded import EmbeddedBackend
-from tests.builders import REALDATA
+from tests.builders import EN, REALDATA
 
 pytestmark = pytest.mark.usefixtures("wagtail_site")
 HONGZE = REALDATA / "annual_report_hongze_2023.json"
@@ -36,12 +36,12 @@ def index(tmp_path, monkeypatch, db):
 
 
 def page_soup(client, report) -> BeautifulSoup:
-    response = client.get(report.url)
+    response = client.get(report.url, **EN)
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
 
 
-def test_the_wrong_totals_of_the_source_are_refused_unless_confirmed(hongze):
+def test_the_wrong_totals_of_the_source_are_refused_unless_confirmed(english, hongze):
     with pytest.raises(SourceError) as refused:
         annual_report_body(hongze)
     assert "行政复议 / 总计: the total reads 0" in str(refused.value)

@@ -14,6 +14,9 @@ from disclosure.annual_blocks import (
     ReviewLitigationTableBlock,
 )
 
+# The refusals are asserted in their English wording (zh-hans is the default language).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def full_table3(overrides=None) -> dict:
     """A table 3 that adds up: 5 new and 1 carried over, 4 granted and 1 denied (state secret),

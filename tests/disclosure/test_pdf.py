@@ -16,7 +16,7 @@ from disclosure import pdf
 from disclosure.annual_source import import_annual_report
 from disclosure.factories import chart, heading, make_report, paragraph
 from portal.factories import CycleFactory, GoalFactory, IndicatorFactory, MeasurementFactory
-from tests.builders import REALDATA
+from tests.builders import EN, REALDATA
 
 pytestmark = pytest.mark.usefixtures("wagtail_site")
 needs_weasyprint = pytest.mark.skipif(
@@ -102,7 +102,7 @@ def test_without_weasyprint_the_report_says_the_pdf_is_unavailable(client, engli
     monkeypatch.setattr(pdf, "pdf_available", lambda: False)
     monkeypatch.setattr("disclosure.models.pdf_available", lambda: False)
     report = make_report("年度绩效报告", body=[heading("一、总体情况")])
-    page = client.get(report.url).content.decode()
+    page = client.get(report.url, **EN).content.decode()
     assert "The PDF of this report is unavailable on this server." in page
     assert client.get(f"{report.url}pdf/").status_code == 503
 
@@ -110,7 +110,7 @@ def test_without_weasyprint_the_report_says_the_pdf_is_unavailable(client, engli
 @needs_weasyprint
 def test_the_report_page_links_its_pdf(client, english):
     report = make_report("年度绩效报告", body=[heading("一、总体情况")])
-    page = client.get(report.url).content.decode()
+    page = client.get(report.url, **EN).content.decode()
     assert f'href="{report.url}pdf/"' in page and "Download this report as PDF" in page
 
 
