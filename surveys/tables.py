@@ -95,8 +95,11 @@ def result_record(result: SurveyResult, *, with_survey: bool = False) -> dict:
 
 
 def result_records(results, *, with_survey: bool = False) -> list[dict]:
-    """The results table's rows, in the order given (oldest month first)."""
-    return [result_record(result, with_survey=with_survey) for result in results]
+    """The results table's rows, newest month first (what a visitor looks for is the latest
+    month; the charts keep time running left to right). Within a month the given order stays
+    (a service's surveys by title)."""
+    newest_first = sorted(results, key=lambda result: result.period, reverse=True)
+    return [result_record(result, with_survey=with_survey) for result in newest_first]
 
 
 def level_labels(question: SurveyQuestion | None) -> dict[int, str]:
@@ -149,7 +152,7 @@ def results_download(
     # dtype object: a month without figures must not turn the counts into floats (120.0).
     frame = pd.DataFrame(rows, columns=keys, dtype=object)
     labels = result_labels()
-    as_of = rows[-1]["period"] if rows else None
+    as_of = max((row["period"] for row in rows), default=None)
     generated_at = timezone.localtime().isoformat(timespec="seconds")
     if fmt == "csv":
         body = exports.frame_csv(frame, labels)

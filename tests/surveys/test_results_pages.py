@@ -226,13 +226,15 @@ def test_trend_by_month_says_where_each_months_figures_come_from(client):
     assert share["y"] == [85.0, 100.0, 50.0] and score["y"] == [None, 95.0, 72.5]
     assert share["error_y"]["arrayminus"][2] == pytest.approx(50 - 21.52)
     rows = table_cells(results, "results")
+    # The table newest first (the chart keeps time running left to right).
     assert [row[:4] for row in rows] == [
-        ["August 2026", "Entered by an editor", "40", "4.2"],
-        ["September 2026", "Ratings sent on this site", "4", "4.75"],
         ["October 2026", "Ratings sent on this site", "8", "3.63"],
+        ["September 2026", "Ratings sent on this site", "4", "4.75"],
+        ["August 2026", "Entered by an editor", "40", "4.2"],
     ]
-    assert rows[2][4:10] == ["50%", "21.5", "78.5", "72.5", "38.7", "91.7"]
-    assert rows[0][6:10] == ["—", "—", "—", "—"]  # entered: no interval, no score
+    assert rows[0][4:10] == ["50%", "21.5", "78.5", "72.5", "38.7", "91.7"]
+    assert rows[2][6:10] == ["—", "—", "—", "—"]  # entered: no interval, no score
+    assert "Data as of October 2026" in results
     assert 'id="m-2026-10"' in results  # the search result for a month links here
 
 
@@ -321,7 +323,8 @@ def test_survey_downloads_hold_exactly_the_table_shown(client):
     response = client.get(survey.get_absolute_url(), **EN)
     rows = response.context["rows"]
     html = response.content.decode()
-    assert [r["period"] for r in rows] == ["2026-08", "2026-09", "2026-10"]
+    # Newest first, in the table and in every download (_check_downloads_equal).
+    assert [r["period"] for r in rows] == ["2026-10", "2026-09", "2026-08"]
     for fmt in FORMATS:
         assert f'href="/surveys/property/results.{fmt}" download' in html
     files = _downloads(client, "surveys:survey_download", survey.slug)
@@ -340,6 +343,9 @@ def test_service_downloads_hold_exactly_the_table_shown(client):
     files = _downloads(client, "surveys:service_download", window.slug)
     payload, _sheets = _check_downloads_equal(files, rows, table_cells(html, "results"))
     assert [r["survey"] for r in rows] == ["Property registration satisfaction survey"] * 2
+    assert [r["period"] for r in rows] == ["2026-10", "2026-09"]
+    assert payload["as_of"] == "2026-10"
+    assert "Data as of October 2026" in html
     assert payload["service"] == {"slug": window.slug, "name": window.name, "channel": "window"}
 
 
@@ -352,7 +358,7 @@ def test_an_editors_formula_like_note_stays_text_in_every_download(client):
     sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))["data"]
     [cell] = [c for row in sheet.iter_rows() for c in row if c.value == note]
     assert cell.data_type == "s"
-    assert json.loads(files["json"])["data"][0]["note"] == note
+    assert json.loads(files["json"])["data"][-1]["note"] == note  # August, the oldest
 
 
 def test_downloads_of_what_is_not_public_or_unknown_formats_are_404(client):
@@ -387,12 +393,12 @@ def test_service_page_shows_where_it_is_its_qr_code_poster_and_results(client):
     assert 'id="distribution-chart" role="img"' in latest and "37.5%" in latest
     rows = table_cells(section(html, "results-heading"), "results")
     assert [row[:3] for row in rows] == [
+        ["October 2026", "Property registration satisfaction survey", "Ratings sent on this site"],
         [
             "September 2026",
             "Property registration satisfaction survey",
             "Ratings sent on this site",
         ],
-        ["October 2026", "Property registration satisfaction survey", "Ratings sent on this site"],
     ]
 
 
