@@ -31,15 +31,17 @@ SORTS = {
     "total": lambda e: (e.total is None, -(e.total or 0)),
 }
 
+# The table's columns as the page shows them (and the downloads hold them): the name, then the
+# answers (rank, total, grade, light), then the parts.
 KEYS = [
-    "rank",
     "department",
-    "goals_score",
-    "satisfaction_score",
-    "qualitative_score",
+    "rank",
     "total",
     "grade",
     "status",
+    "goals_score",
+    "satisfaction_score",
+    "qualitative_score",
 ]
 
 
@@ -68,6 +70,15 @@ def sort_columns() -> list[tuple[str, str]]:
         ("qualitative", names["qualitative_score"]),
         ("total", names["total"]),
     ]
+
+
+def table_columns() -> list[tuple[str, str]]:
+    """The page table's columns in the order shown (``KEYS``) with their headings and the
+    ?sort= key of those that sort (grade and light do not: "")."""
+    names = labels()
+    sort_keys = {"department": "name", "goals_score": "goals", "satisfaction_score": "satisfaction"}
+    sort_keys |= {"qualitative_score": "qualitative", "rank": "rank", "total": "total"}
+    return [(sort_keys.get(key, key), names[key]) for key in KEYS]
 
 
 @dataclass
@@ -127,14 +138,14 @@ def ranking_records(evaluations: list[Evaluation]) -> list[dict]:
     grade in the visitor's language, the status in words; None for a dash."""
     return [
         {
-            "rank": e.rank,
             "department": localized_field(e.department, "name"),
-            "goals_score": exports._round(e.goals_score, 1),
-            "satisfaction_score": exports._round(e.satisfaction_score, 1),
-            "qualitative_score": exports._round(e.qualitative_score, 1),
+            "rank": e.rank,
             "total": exports._round(e.total, 1),
             "grade": _grade_text(e.grade),
             "status": str(Status(e.status).label) if e.status in Status.values else e.status,
+            "goals_score": exports._round(e.goals_score, 1),
+            "satisfaction_score": exports._round(e.satisfaction_score, 1),
+            "qualitative_score": exports._round(e.qualitative_score, 1),
         }
         for e in evaluations
     ]

@@ -32,7 +32,7 @@ from portal.i18n import localized
 from portal.models import Department, Evaluation, Goal, Indicator, MeasurementCorrection
 from portal.params import choose_cycle
 from portal.rankings import choose_ranking, ranking_response, sorted_evaluations
-from portal.rankings import sort_columns as rank_sort_columns
+from portal.rankings import table_columns as rank_table_columns
 from portal.scoring import breakdown_rows
 
 # --- departments ----------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def rankings(request):
             "month": ranking.month,
             "evaluations": ranking.evaluations,
             "sort": ranking.sort,
-            "sort_columns": rank_sort_columns(),
+            "columns": rank_table_columns(),
             "chart_svg": chart,
             "download_formats": exports.FORMATS,
         },

@@ -95,31 +95,77 @@ def _with_unit(value, unit: str) -> str:
     return f"{num(value)} {unit}" if unit else num(value)
 
 
+def card_cells(**headings) -> dict[str, str]:
+    """Each column's heading as the attributes of its cells in a table that becomes a list of
+    cards on a phone (``data-table--cards`` in site.css): the card prints the heading beside
+    the value, and the explicit role keeps a cell a table cell for screen readers where a
+    browser drops a table's semantics once it is no longer displayed as one (WebKit)."""
+    return {key: f' role="cell" data-label="{_e(text)}"' for key, text in headings.items()}
+
+
+@register.simple_tag
+def card_cell(heading) -> SafeString:
+    """``<td{% card_cell _("Status") %}>``: a card table's cell written in a template."""
+    return mark_safe(f' role="cell" data-label="{_e(heading)}"')
+
+
+# A row of a card table and its row heading (the name), with explicit roles (see card_cells).
+ROW = '<tr role="row">'
+ROW_HEADING = '<th scope="row" role="rowheader">'
+
+
 @register.simple_tag
 def indicator_rows(indicators) -> SafeString:
-    """The department's indicators: latest value against target, progress, light, source."""
+    """The department's indicators: the name, then the answers (light, progress), then the
+    latest value against target, the month and the source."""
     methodology = _e(gettext("Methodology"))
     lang = get_language() or ""
+    cell = card_cells(
+        status=gettext("Status"),
+        progress=gettext("Progress"),
+        value=gettext("Latest value"),
+        target=gettext("Target"),
+        month=gettext("Month"),
+        source=gettext("Source"),
+    )
     rows = []
     for i in indicators:
         url = _e(i.get_absolute_url())
         rows.append(
-            f'<tr><th scope="row"><a href="{url}">{_e(i.name)}</a><br>'
+            f'{ROW}{ROW_HEADING}<a href="{url}">{_e(i.name)}</a><br>'
             f'<span class="muted">{_e(dimension_label_in(i.dimension, lang))}</span></th>'
-            f'<td class="num">{_e(_with_unit(i.latest_value, i.unit))}</td>'
-            f'<td class="num">{_e(_with_unit(i.target, i.unit))}</td>'
-            f'<td class="nowrap">{_e(month_label(i.latest_period, lang))}</td>'
-            f"<td>{progress_bar(i.progress)}</td><td>{badge_in(i.status, False, lang)}</td>"
-            f"<td>{_e(i.source_description or '—')} · "
+            f"<td{cell['status']}>{badge_in(i.status, False, lang)}</td>"
+            f"<td{cell['progress']}>{progress_bar(i.progress)}</td>"
+            f'<td class="num"{cell["value"]}>{_e(_with_unit(i.latest_value, i.unit))}</td>'
+            f'<td class="num"{cell["target"]}>{_e(_with_unit(i.target, i.unit))}</td>'
+            f'<td class="nowrap"{cell["month"]}>{_e(month_label(i.latest_period, lang))}</td>'
+            f"<td{cell['source']}>{_e(i.source_description or '—')} · "
             f'<a href="{url}#methodology">{methodology}</a></td></tr>'
         )
     return mark_safe("".join(rows))
 
 
+def breakdown_cells() -> dict[str, str]:
+    """The attributes of the score breakdown's cells (its rows come from Python and from the
+    template: the qualitative review)."""
+    return card_cells(
+        status=gettext("Status"),
+        achievement=gettext("Achievement"),
+        points=gettext("Points"),
+        dimension=gettext("Dimension"),
+        weight=gettext("Weight"),
+        value=gettext("Value"),
+        month=gettext("Month"),
+        target=gettext("Target"),
+    )
+
+
 @register.simple_tag
 def breakdown_rows(rows) -> SafeString:
-    """Where every point comes from: dimension, indicator, weight, value, target, points."""
+    """Where every point comes from: the indicator, then the answers (light, achievement,
+    points), then dimension, weight, value, month and target."""
     lang = get_language() or ""
+    cell = breakdown_cells()
     html = []
     for row in rows:
         item, indicator = row["item"], row["indicator"]
@@ -128,16 +174,25 @@ def breakdown_rows(rows) -> SafeString:
         if indicator is not None:
             name = f'<a href="{_e(indicator.get_absolute_url())}">{name}</a>'
         html.append(
-            f'<tr><td>{_e(dimension_label_in(row["dimension"], lang))}</td><th scope="row">{name}</th>'
-            f'<td class="num">{_e(num(item.get("weight")))}</td>'
-            f'<td class="num">{_e(_with_unit(item.get("value"), unit))}</td>'
-            f'<td class="nowrap">{_e(month_label(item.get("period"), lang))}</td>'
-            f'<td class="num">{_e(_with_unit(item.get("target"), unit))}{_adjusted_note(item, unit)}</td>'
-            f'<td class="num">{_e(num(item.get("achievement"), 1))}</td>'
-            f"<td>{badge_in(item.get('status'), True, lang)}</td>"
-            f'<td class="num">{_e(num(item.get("points"), 2))}</td></tr>'
+            f"{ROW}{ROW_HEADING}{name}</th>"
+            f"<td{cell['status']}>{badge_in(item.get('status'), True, lang)}</td>"
+            f'<td class="num"{cell["achievement"]}>{_e(num(item.get("achievement"), 1))}</td>'
+            f'<td class="num"{cell["points"]}>{_e(num(item.get("points"), 2))}</td>'
+            f"<td{cell['dimension']}>{_e(dimension_label_in(row['dimension'], lang))}</td>"
+            f'<td class="num"{cell["weight"]}>{_e(num(item.get("weight")))}</td>'
+            f'<td class="num"{cell["value"]}>{_e(_with_unit(item.get("value"), unit))}</td>'
+            f'<td class="nowrap"{cell["month"]}>{_e(month_label(item.get("period"), lang))}</td>'
+            f'<td class="num"{cell["target"]}>{_e(_with_unit(item.get("target"), unit))}'
+            f"{_adjusted_note(item, unit)}</td></tr>"
         )
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def breakdown_cell(key: str) -> SafeString:
+    """``{% breakdown_cell "points" %}``: the attributes of a breakdown cell written in the
+    template (the qualitative review's row, the total)."""
+    return mark_safe(breakdown_cells()[key])
 
 
 def _adjusted_note(item: dict, unit: str) -> str:
