@@ -17,6 +17,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from portal.i18n import is_english
 from portal.months import month_label
 from portal.templatetags.portal_tags import (
     badge_in,
@@ -26,6 +27,7 @@ from portal.templatetags.portal_tags import (
     grade_html,
     num,
     progress_bar,
+    zh_html,
 )
 
 register = template.Library()
@@ -54,19 +56,22 @@ def _role_tag(node) -> str:
     if node.role == "owner":
         text = gettext("Lead")
         return f'<span class="tag tag--owner">{_e(text)}</span>'
-    lead = node.goal.owner.display_short_name
+    # The English name on the English site where there is one; else the Chinese short name,
+    # marked as Chinese.
+    owner = node.goal.owner
+    lead = zh_html(owner.name_en if is_english() and owner.name_en else owner.display_short_name)
     if node.role == "co":
-        text = gettext("Co-operating (lead: %(dept)s)") % {"dept": lead}
-        return f'<span class="tag tag--co">{_e(text)}</span>'
-    text = gettext("Lead: %(dept)s") % {"dept": lead}
-    return f'<span class="tag">{_e(text)}</span>'
+        text = _e(gettext("Co-operating (lead: %(dept)s)")) % {"dept": lead}
+        return f'<span class="tag tag--co">{text}</span>'
+    text = _e(gettext("Lead: %(dept)s")) % {"dept": lead}
+    return f'<span class="tag">{text}</span>'
 
 
 def _goal_node(node, lang: str) -> str:
     indicators = ""
     if node.indicators:
         items = "".join(
-            f'<li><a href="{_e(i.get_absolute_url())}">{_e(i.name)}</a> '
+            f'<li><a href="{_e(i.get_absolute_url())}">{zh_html(i.name, lang)}</a> '
             f"{badge_in(i.status, True, lang)}</li>"
             for i in node.indicators
         )
@@ -79,7 +84,7 @@ def _goal_node(node, lang: str) -> str:
     return (
         f'<li class="goal-node goal-node--{_e(node.role)}"><div class="goal-node__head">'
         f'<span class="goal-node__level">{_e(_level_label(goal, lang))}</span> '
-        f'<a href="{_e(goal.get_absolute_url())}">{_e(goal.title)}</a> {_role_tag(node)} '
+        f'<a href="{_e(goal.get_absolute_url())}">{zh_html(goal.title, lang)}</a> {_role_tag(node)} '
         f"{badge_in(goal.status, False, lang)}</div>{indicators}{children}</li>"
     )
 
@@ -93,6 +98,11 @@ def goal_tree(nodes) -> SafeString:
 
 def _with_unit(value, unit: str) -> str:
     return f"{num(value)} {unit}" if unit else num(value)
+
+
+def _value_html(value, unit: str, lang: str) -> str:
+    """A value with its unit, the unit marked as Chinese on the English site (万件)."""
+    return f"{_e(num(value))} {zh_html(unit, lang)}" if unit else _e(num(value))
 
 
 def card_cells(**headings) -> dict[str, str]:
@@ -132,14 +142,14 @@ def indicator_rows(indicators) -> SafeString:
     for i in indicators:
         url = _e(i.get_absolute_url())
         rows.append(
-            f'{ROW}{ROW_HEADING}<a href="{url}">{_e(i.name)}</a><br>'
+            f'{ROW}{ROW_HEADING}<a href="{url}">{zh_html(i.name, lang)}</a><br>'
             f'<span class="muted">{_e(dimension_label_in(i.dimension, lang))}</span></th>'
             f"<td{cell['status']}>{badge_in(i.status, False, lang)}</td>"
             f"<td{cell['progress']}>{progress_bar(i.progress)}</td>"
-            f'<td class="num"{cell["value"]}>{_e(_with_unit(i.latest_value, i.unit))}</td>'
-            f'<td class="num"{cell["target"]}>{_e(_with_unit(i.target, i.unit))}</td>'
+            f'<td class="num"{cell["value"]}>{_value_html(i.latest_value, i.unit, lang)}</td>'
+            f'<td class="num"{cell["target"]}>{_value_html(i.target, i.unit, lang)}</td>'
             f'<td class="nowrap"{cell["month"]}>{_e(month_label(i.latest_period, lang))}</td>'
-            f"<td{cell['source']}>{_e(i.source_description or '—')} · "
+            f"<td{cell['source']}>{zh_html(i.source_description or '—', lang)} · "
             f'<a href="{url}#methodology">{methodology}</a></td></tr>'
         )
     return mark_safe("".join(rows))
@@ -170,7 +180,7 @@ def breakdown_rows(rows) -> SafeString:
     for row in rows:
         item, indicator = row["item"], row["indicator"]
         unit = indicator.unit if indicator is not None else ""
-        name = _e(item.get("name", ""))
+        name = zh_html(item.get("name", ""), lang)
         if indicator is not None:
             name = f'<a href="{_e(indicator.get_absolute_url())}">{name}</a>'
         html.append(
@@ -180,9 +190,9 @@ def breakdown_rows(rows) -> SafeString:
             f'<td class="num"{cell["points"]}>{_e(num(item.get("points"), 2))}</td>'
             f"<td{cell['dimension']}>{_e(dimension_label_in(row['dimension'], lang))}</td>"
             f'<td class="num"{cell["weight"]}>{_e(num(item.get("weight")))}</td>'
-            f'<td class="num"{cell["value"]}>{_e(_with_unit(item.get("value"), unit))}</td>'
+            f'<td class="num"{cell["value"]}>{_value_html(item.get("value"), unit, lang)}</td>'
             f'<td class="nowrap"{cell["month"]}>{_e(month_label(item.get("period"), lang))}</td>'
-            f'<td class="num"{cell["target"]}>{_e(_with_unit(item.get("target"), unit))}'
+            f'<td class="num"{cell["target"]}>{_value_html(item.get("target"), unit, lang)}'
             f"{_adjusted_note(item, unit)}</td></tr>"
         )
     return mark_safe("".join(html))
@@ -250,7 +260,7 @@ def home_score_rows(evaluations, year) -> SafeString:
         "".join(
             f'<tr><td class="num">{_or_dash(e.rank)}</td><th scope="row">'
             f'<a href="{_e(e.department.get_absolute_url())}{query}">'
-            f"{_e(dept_name(e.department))}</a><br>{badge_in(e.status, True, lang)}</th>"
+            f"{zh_html(dept_name(e.department), lang)}</a><br>{badge_in(e.status, True, lang)}</th>"
             f'<td class="num">{_e(num(e.total, 1))}'
             + (f'<br><span class="muted">{grade_html(e.grade)}</span>' if e.grade else "")
             # The score as a bar too (0–100), decorative: the number is the answer.

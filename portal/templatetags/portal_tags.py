@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from django import template
@@ -267,3 +268,51 @@ def dimension_label_in(key, language: str) -> str:
             label = str(key)
         _DIMENSION_LABELS[memo_key] = label
     return label
+
+
+# Chinese text: CJK ideographs and their punctuation (fullwidth forms included).
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_CJK_RUN = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+    r"(?:[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef0-9 .%·]*"
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])?"
+)
+
+
+def zh_html(value, language: str | None = None) -> str:
+    """``value`` escaped, wrapped in ``<span lang="zh-Hans">`` when it holds Chinese and the
+    page is not Chinese: the city's own data (names, titles, sources) on the English site, so
+    that a screen reader reads it in Chinese (WCAG 3.1.2, language of parts)."""
+    html = value.__html__() if hasattr(value, "__html__") else escape(str(value))
+    if language is None:
+        language = get_language() or ""
+    if language.startswith("zh") or not _CJK.search(html):
+        return html
+    return f'<span lang="zh-Hans">{html}</span>'
+
+
+@register.filter
+def zh(value):
+    """``{{ indicator.name|zh }}``: see ``zh_html``. Never inside an attribute or <title>."""
+    if value is None or value == "":
+        return value
+    return mark_safe(zh_html(value))
+
+
+@register.filter
+def zh_runs(value):
+    """``{{ sentence|zh_runs }}``: an English sentence that quotes Chinese terms, e.g.
+    "Rectified share (整改率)", with each Chinese run marked as Chinese."""
+    html = value.__html__() if hasattr(value, "__html__") else escape(str(value))
+    if (get_language() or "").startswith("zh"):
+        return mark_safe(html)
+    return mark_safe(_CJK_RUN.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', html))
+
+
+@register.simple_tag
+def chinese_lang():
+    """`` lang="zh-Hans"`` on a page that is not Chinese: for an element holding what an editor
+    wrote in Chinese (a report's headings, paragraphs and tables), ``<h2{% chinese_lang %}>``."""
+    if (get_language() or "").startswith("zh"):
+        return ""
+    return mark_safe(' lang="zh-Hans"')
