@@ -17,7 +17,6 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from portal.i18n import is_english
 from portal.months import month_label
 from portal.templatetags.portal_tags import (
     badge_in,
@@ -56,10 +55,9 @@ def _role_tag(node) -> str:
     if node.role == "owner":
         text = gettext("Lead")
         return f'<span class="tag tag--owner">{_e(text)}</span>'
-    # The English name on the English site where there is one; else the Chinese short name,
-    # marked as Chinese.
-    owner = node.goal.owner
-    lead = zh_html(owner.name_en if is_english() and owner.name_en else owner.display_short_name)
+    # The short name, marked as Chinese on the English site (the tree's owners carry only
+    # their Chinese names: Goal.objects.tree_for).
+    lead = zh_html(node.goal.owner.display_short_name)
     if node.role == "co":
         text = _e(gettext("Co-operating (lead: %(dept)s)")) % {"dept": lead}
         return f'<span class="tag tag--co">{text}</span>'

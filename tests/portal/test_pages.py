@@ -142,9 +142,10 @@ def test_department_goal_tree_nests_tasks_and_shows_other_leads_ancestors_for_co
     # context with their own lead department.
     assert tree.index("城市目标") < tree.index("部门目标") < tree.index("重点任务")
     assert "无关目标" not in html
-    assert f"Lead: {city.display_short_name}" in tree
-    assert f"Lead: {lead.display_short_name}" in tree
-    assert f"Co-operating (lead: {lead.display_short_name})" in tree
+    # The short names are Chinese: marked so on the English site.
+    assert f'Lead: <span lang="zh-Hans">{city.display_short_name}</span>' in tree
+    assert f'Lead: <span lang="zh-Hans">{lead.display_short_name}</span>' in tree
+    assert f'Co-operating (lead: <span lang="zh-Hans">{lead.display_short_name}</span>)' in tree
     assert tree.count('<ul class="goal-tree__children">') == 2
     assert 'goal-node--co"' in tree and tree.count('goal-node--context"') == 2
 

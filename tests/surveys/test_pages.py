@@ -124,9 +124,13 @@ def test_survey_page_shows_the_results_as_entered_in_an_accessible_table(client)
     june = june[: june.index("</tr>")]
     assert june.count("—") >= 3  # no responses: no figures, not zeros
     assert (
-        "Data as of June 2026, last updated" in html and "Source: 12345 热线回访、本站评价." in html
+        "Data as of June 2026, last updated" in html
+        and 'Source: <span lang="zh-Hans">12345 热线回访、本站评价</span>.' in html
     )
-    assert "“satisfied” (满意) or “very satisfied” (非常满意) divided by all answers" in html
+    assert (
+        '“satisfied” (<span lang="zh-Hans">满意</span>) or “very satisfied” '
+        '(<span lang="zh-Hans">非常满意</span>) divided by all answers'
+    ) in html
     assert 'href="#methodology"' in html
 
 

@@ -185,7 +185,10 @@ def test_survey_page_shows_the_latest_month_in_figures_with_interval_and_sample_
     assert '<strong class="headline__figure">50%</strong>' in latest
     assert "95% confidence interval 21.5%–78.5%" in latest
     assert "Score 72.5 (95% confidence interval 38.7–91.7, 8 ratings)" in latest
-    assert "Ratings sent on this site" in latest and "Source: 本站评价." in latest
+    assert (
+        "Ratings sent on this site" in latest
+        and 'Source: <span lang="zh-Hans">本站评价</span>.' in latest
+    )
 
 
 def test_survey_page_draws_the_distribution_with_a_table_alternative(client):
