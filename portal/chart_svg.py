@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.values import format_number, number_or_none
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # Two drawings of each chart, shown by width (site.css): a phone's has fewer units across, so
 # its 12-unit text stays about 12 px on the screen instead of shrinking with the picture.
@@ -252,11 +256,14 @@ def _bars(rows, top: float, width: int) -> str:
             f'<line class="chart-svg__grid" x1="{x:.1f}" x2="{x:.1f}" y1="{BAR_TOP - 4}"'
             f' y2="{height - 4}"/>'
         )
+    chinese_page = (get_language() or "").startswith("zh")
     for index, (label, value) in enumerate(rows):
         y = BAR_TOP + BAR_ROW * index
         middle = y + BAR_ROW / 2 + 4
+        # A department's Chinese name on the English site is marked as Chinese (WCAG 3.1.2).
+        lang = "" if chinese_page or not _HAN.search(label) else ' lang="zh-Hans"'
         out.append(
-            f'<g class="chart-svg__bar-row"><title>{escape(label)} '
+            f'<g class="chart-svg__bar-row"{lang}><title>{escape(label)} '
             f"{escape(format_number(value, 1))}</title>"
             f'<text x="{left - 8:.1f}" y="{middle:.1f}" text-anchor="end">'
             f"{escape(_fit_label(label, label_room))}</text>"

@@ -73,8 +73,8 @@ def sort_columns() -> list[tuple[str, str]]:
 
 
 def table_columns() -> list[tuple[str, str]]:
-    """The page table's columns in the order shown (``KEYS``) with their headings and the
-    ?sort= key of those that sort (grade and light do not: "")."""
+    """The page table's columns in the order shown (``KEYS``): each one's ?sort= key (grade
+    and status do not sort: the template prints their headings without a link) and heading."""
     names = labels()
     sort_keys = {"department": "name", "goals_score": "goals", "satisfaction_score": "satisfaction"}
     sort_keys |= {"qualitative_score": "qualitative", "rank": "rank", "total": "total"}
