@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/push/", include("portal.push_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", include("search.urls")),
+    path("api/v1/", include("api.urls")),
     path("reports/", include("disclosure.urls")),
     path("surveys/", include("surveys.urls")),
     path("data/", include("opendata.urls")),

@@ -514,3 +514,39 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# ---- the public read API: published and unpublished data side by side ------------------------
+
+
+def build_api_world() -> dict:
+    """A published 2026 city of three departments (build_city), an unpublished 2027 cycle
+    with a goal, an indicator and a figure, the survey world, and reports: one published,
+    one draft and one behind a password."""
+    from wagtail.models import PageViewRestriction
+
+    from disclosure.factories import make_report
+
+    ensure_default_site()
+    cycle = build_city(departments=3, months=3)
+    department = Department.objects.order_by("sort_order", "pk").first()
+    hidden_cycle = CycleFactory(year=2027, published=False)
+    hidden_goal = GoalFactory(cycle=hidden_cycle, owner=department, code="2027-01")
+    hidden = IndicatorFactory(goal=hidden_goal, code="HIDDEN-01", name="未发布指标")
+    MeasurementFactory(indicator=hidden, period=datetime.date(2027, 1, 1), value=5)
+    report = make_report("2026年度绩效报告", year=2026, department=department)
+    draft = make_report("未发布的草稿", year=2026, publish=False)
+    restricted = make_report("内部报告", year=2026)
+    PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    return {
+        "cycle": cycle,
+        "department": department,
+        "hidden_cycle": hidden_cycle,
+        "hidden": hidden,
+        "report": report,
+        "draft": draft,
+        "restricted": restricted,
+        **build_survey_world(),
+    }

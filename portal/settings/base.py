@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "surveys",
     "search",
     "opendata",
+    "api",  # the public read API at /api/v1/ (Django REST framework)
     "wagtail.contrib.redirects",  # RedirectMiddleware: editors redirect moved pages' addresses
     "wagtail.contrib.settings",  # portal.models.SiteIdentity
     "wagtail.contrib.table_block",  # disclosure.blocks.DataTableBlock
@@ -41,6 +42,10 @@ INSTALLED_APPS = [
     "django_tasks_db",  # TASKS' database backend in production (manage.py db_worker)
     "axes",  # failed sign-ins per account and address, lockouts (AXES_* below)
     "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
+    "rest_framework",  # api/
+    "drf_spectacular",  # the API's OpenAPI 3 document (SPECTACULAR_SETTINGS below)
+    "drf_spectacular_sidecar",  # Swagger UI from our own static files (no CDN)
+    "corsheaders",  # CORS on /api/ only (CORS_* below)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     # Early, so that cached pages (answered by the last middleware) carry the headers too.
     "portal.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before CommonMiddleware: the API's answers (and its preflights) carry the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -377,6 +384,36 @@ PERMISSIONS_POLICY = {
 # (its dashboard would fetch releases.wagtail.org; the policy blocks it, intranets cannot reach it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# The public read API (api/, /api/v1/): JSON only, anonymous, read-only, a rate limit per
+# client (address as portal.clients decides) counted in the shared cache. API_RATE_LIMIT is
+# requests per window, "COUNT/SECONDS" like SURVEYS_RATE_LIMIT.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/60")
+# The API's views (api.views.base.PublicAPIView) set their own authentication (none),
+# throttle, pagination and error format, so another API of the site may choose its own.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The description is api.views.schema.DESCRIPTION (the schema view passes it).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Government performance portal: public read API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Only /api/v1/ (Wagtail's admin API is no public interface).
+    "PREPROCESSING_HOOKS": ["api.views.schema.public_endpoints"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# CORS: any origin may GET the API (open data); nothing else on the site is cross-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,2 @@
+"""The API's endpoints: the performance domain (``domain``, ``evaluations``) and the content
+apps' public records (``content``), on one base view (``base``)."""
