@@ -60,3 +60,8 @@ def wsgi_in_test_transaction(settings):
 )
 def test_no_server_error(case, api_world, wsgi_in_test_transaction):
     case.call_and_validate(app=wsgi_in_test_transaction, checks=[not_a_server_error])
+
+
+def test_the_site_links_to_the_api_docs(client, api_world):
+    response = client.get("/rankings/")
+    assert b'href="/api/v1/docs/"' in response.content
