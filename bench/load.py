@@ -81,6 +81,7 @@ def run_wrk(
     connections: int = CONNECTIONS,
     threads: int = THREADS,
     duration: str = DURATION,
+    headers: tuple[str, ...] = (),
 ) -> dict:
     """Run wrk once and return the summary the Lua script wrote (plus the first status seen)."""
     wrk_dir = RESULTS_DIR / "wrk"
@@ -95,6 +96,7 @@ def run_wrk(
         f"-d{duration}",
         f"--timeout={TIMEOUT}",
         "--latency",
+        *(argument for header in headers for argument in ("-H", header)),
         "-s",
         str(BENCH_DIR / "wrk_report.lua"),
         base_url + path,

@@ -8,9 +8,9 @@
 # BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
 # BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it),
 # BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
-# BENCH_ONLY=pages,reports,search,surveys,push (run only these parts, e.g. BENCH_ONLY=surveys; surveys
-# is ratings + aggregation; push is the push API), BENCH_RATING_WORKERS (gunicorn workers for the
-# rating form's run;
+# BENCH_ONLY=pages,reports,search,surveys,push,api (run only these parts, e.g. BENCH_ONLY=surveys;
+# surveys is ratings + aggregation; push is the push API; api is the read API's list endpoints),
+# BENCH_RATING_WORKERS (gunicorn workers for the rating form's run;
 # default BENCH_WORKERS).
 set -euo pipefail
 
@@ -368,6 +368,19 @@ if wanted push; then
     stop_server
   else
     FAILED+=(server-push)
+  fi
+fi
+
+# ---- the public read API: list endpoints under load (bench/api_bench.py) ------------------
+if wanted api; then
+  log "Read API: list endpoints at ${BENCH_CONNECTIONS:-16} connections"
+  step api-targets "$PY" bench/targets.py --api
+  # The per-client rate limit raised: wrk is one client asking thousands of times a second.
+  if start_server api API_RATE_LIMIT=1000000000/60; then
+    step api "$PY" bench/api_bench.py --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-api)
   fi
 fi
 

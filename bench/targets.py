@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 
 from benchlib import RESULTS_DIR, setup_django
 
@@ -40,7 +41,41 @@ def static_css_candidates() -> list[str]:
     return urls
 
 
+# The read API's list endpoints (BENCH_ONLY=api, bench/api_bench.py): p95 at 16 connections.
+API_P95_MS = 100.0
+
+
+def api_targets() -> None:
+    """Paths for the API's runs: every department's measurements and indicators (first page,
+    100 rows; a department's whole year when it has fewer), in a fixed shuffled order, so no
+    run keeps asking one set of warm rows. Writes api-measurements.txt, api-indicators.txt."""
+    setup_django()
+    from portal.models import Cycle, Department
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    slugs = list(
+        Department.objects.filter(active=True).order_by("slug").values_list("slug", flat=True)
+    )
+    years = list(Cycle.objects.filter(published=True).values_list("year", flat=True))
+    rng = random.Random(2026)
+    runs = {
+        "api-measurements": [
+            f"/api/v1/measurements/?department={slug}&cycle={year}"
+            for slug in slugs
+            for year in years
+        ],
+        "api-indicators": [f"/api/v1/indicators/?department={slug}" for slug in slugs],
+    }
+    for name, paths in runs.items():
+        rng.shuffle(paths)
+        (RESULTS_DIR / f"{name}.txt").write_text("\n".join(paths[:MAX_PATHS]) + "\n")
+    print(f"api targets: {len(slugs)} departments, {len(years)} published cycles")
+
+
 def main() -> None:
+    if "--api" in sys.argv[1:]:
+        api_targets()
+        return
     setup_django()
     from django.db.models import Count
 

@@ -27,6 +27,7 @@ from api.errors import exception_handler
 from api.pagination import CursorPagination
 from api.throttling import ClientRateThrottle
 from portal.cache import data_version
+from portal.i18n import is_english
 
 SAFE = ("GET", "HEAD")
 
@@ -100,6 +101,9 @@ class PublicAPIView(GenericAPIView):
             # Every use asks again (a 304 is cheap); shared caches may keep it.
             patch_cache_control(response, public=True, no_cache=True)
         return response
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "english": is_english()}
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)

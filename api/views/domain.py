@@ -188,8 +188,11 @@ class IndicatorList(PublicListView):
     parameters = ("cycle", "department", "dimension", "status")
 
     def get_queryset(self):
-        indicators = Indicator.objects.filter(goal__cycle__published=True).select_related(
-            "goal__cycle", "goal__owner"
+        indicators = (
+            Indicator.objects.filter(goal__cycle__published=True)
+            .select_related("goal__cycle", "goal__owner")
+            .defer("adjustments", "goal__description", "goal__measure", "goal__target_statement")
+            .defer("goal__cycle__grade_bands", "goal__owner__description")
         )
         return filter_indicators(self.request, indicators, prefix="")
 
@@ -237,9 +240,7 @@ class MeasurementList(PublicListView):
     parameters = ("department", "cycle", "dimension", "indicator", "from", "to", "status")
 
     def get_queryset(self):
-        measurements = Measurement.objects.filter(
-            indicator__goal__cycle__published=True
-        ).select_related("indicator__goal__cycle", "indicator__goal__owner")
+        measurements = Measurement.objects.filter(indicator__goal__cycle__published=True)
         measurements = filter_indicators(self.request, measurements, prefix="indicator__")
         indicator = params.indicator(self.request)
         start, end = params.month_range(self.request)
@@ -249,4 +250,5 @@ class MeasurementList(PublicListView):
             measurements = measurements.filter(period__gte=start)
         if end:
             measurements = measurements.filter(period__lte=end)
-        return measurements
+        # Dicts, not model instances: four instances a row took a third of a page's time.
+        return measurements.values(*serializers.MEASUREMENT_VALUES)

@@ -123,3 +123,17 @@ def test_repeated_parameter_is_refused(api, api_world):
     response = api.get("/api/v1/measurements/?status=red&status=green")
     assert response.status_code == 400
     assert response.json()["parameter"] == "status"
+
+
+@pytest.mark.parametrize(
+    ("path", "serializer"),
+    [
+        ("/api/v1/measurements/", "MeasurementSerializer"),
+        ("/api/v1/indicators/", "IndicatorSerializer"),
+    ],
+)
+def test_fast_rows_have_exactly_the_documented_fields(api, api_world, path, serializer):
+    from api import serializers
+
+    row = results(api, path)[0]
+    assert set(row) == set(getattr(serializers, serializer)().fields)
