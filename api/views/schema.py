@@ -53,6 +53,39 @@ def public_endpoints(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
 
 
+ERROR = {
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "example": "invalid_parameter"},
+        "detail": {"type": "string"},
+        "parameter": {"type": "string", "description": "The parameter refused (400)."},
+        "retry_after": {"type": "integer", "description": "Seconds to wait (429)."},
+    },
+}
+ERROR_RESPONSES = {
+    "304": {"description": "Not modified: the copy named by If-None-Match is current."},
+    "400": {"description": "A bad or unknown query parameter, named in `parameter`."},
+    "404": {"description": "No such public record."},
+    "429": {"description": "Rate limit reached; see Retry-After."},
+}
+
+
+def error_responses(result, generator, request, public):
+    """drf-spectacular's postprocessing hook: every operation documents the API's errors."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, response in ERROR_RESPONSES.items():
+                entry = dict(response)
+                if status != "304":
+                    entry["content"] = reference
+                responses.setdefault(status, entry)
+    return result
+
+
 @extend_schema(exclude=True)
 class RootView(PublicAPIView):
     """The endpoints of version 1, by name."""

@@ -405,6 +405,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Only /api/v1/ (Wagtail's admin API is no public interface).
     "PREPROCESSING_HOOKS": ["api.views.schema.public_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.views.schema.error_responses",
+    ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 # CORS: any origin may GET the API (open data); nothing else on the site is cross-origin.
