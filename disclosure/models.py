@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -217,7 +219,12 @@ class ReportPage(ReportPdfMixin, Page):
             if str(text).strip()
         ]
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, snapshot=None, **kwargs):
+        """The page, its blocks and their figures: from ``snapshot`` (an earlier version),
+        else from the live revision's snapshot, else (a preview, a draft, a report published
+        before snapshots) computed from the current data."""
+        from disclosure import snapshots
+
         context = super().get_context(request, *args, **kwargs)
         context["index"] = self.get_parent().specific
         context["has_chart"] = any(b.block_type == "indicator_chart" for b in self.body)
@@ -229,4 +236,67 @@ class ReportPage(ReportPdfMixin, Page):
             blocks.append((block, 3 if seen_heading else 2))
         context["blocks"] = blocks
         context["pdf_available"] = pdf_available()
+        previewing = getattr(request, "is_preview", False)
+        current = None if previewing else snapshots.live_snapshot(self)
+        shown = snapshot or current
+        context["snapshot"] = shown
+        context["superseded"] = snapshot is not None and snapshot != current
+        context["figures_by_block"] = None
+        context["correction_notices"] = []
+        context["block_download_base"] = ""
+        if not previewing and self.pk:
+            reports = reverse("disclosure:index")
+            context["block_download_base"] = (
+                f"{reports}{self.pk}/versions/{snapshot.pk}/blocks/"
+                if context["superseded"]
+                else f"{reports}{self.pk}/blocks/"
+            )
+        if shown is not None:
+            figures = shown.figures_for(get_language() or "")
+            context["figures_by_block"] = figures
+            context["correction_notices"] = snapshots.correction_notices(
+                figures, shown.published_at
+            )
+        context["earlier_versions"] = (
+            [] if previewing else snapshots.earlier_versions(self, current)
+        )
         return context
+
+
+class ReportSnapshot(models.Model):
+    """The figures of every block of a report as published in one revision: what the public
+    page and the block downloads show, whatever is corrected later (DESIGN.md: a published
+    report keeps the figures it was published with)."""
+
+    page = models.ForeignKey(
+        ReportPage, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("report")
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("revision"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    published_at = models.DateTimeField(_("published at"))
+    # {language: {block id: figures}}; see disclosure.figures.
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("published figures")
+        verbose_name_plural = _("published figures")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
+
+    def figures_for(self, language: str) -> dict:
+        """The figures by block id in ``language`` (else the site's default language)."""
+        from django.conf import settings
+
+        return (
+            self.figures.get(language)
+            or self.figures.get(settings.LANGUAGE_CODE)
+            or next(iter(self.figures.values()), {})
+        )

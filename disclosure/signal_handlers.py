@@ -1,4 +1,5 @@
-"""The home page lists the newest reports and is cached: publishing, unpublishing, moving or
+"""A published report's figures are stored with its revision (disclosure.snapshots). The
+home page lists the newest reports and is cached: publishing, unpublishing, moving or
 deleting a report (or restricting it) drops the cached public pages (connected in ready())."""
 
 from wagtail.models import PageViewRestriction
@@ -15,7 +16,17 @@ def _bump_for_reports(sender, instance=None, **kwargs):
         portal_cache.bump_data_version()
 
 
+def _snapshot_figures(sender, instance=None, revision=None, **kwargs):
+    """Store the figures a report is published with (disclosure.snapshots)."""
+    if isinstance(instance, ReportPage):
+        from disclosure.snapshots import take_snapshot
+
+        take_snapshot(instance, revision)
+
+
 def register_signal_handlers() -> None:
+    # Before the cache bump below: the page cache is dropped once the snapshot exists.
+    page_published.connect(_snapshot_figures, dispatch_uid="disclosure-snapshot")
     uid = "disclosure-cache"
     page_published.connect(_bump_for_reports, dispatch_uid=f"{uid}-published")
     page_unpublished.connect(_bump_for_reports, dispatch_uid=f"{uid}-unpublished")

@@ -11,6 +11,14 @@ from disclosure.models import ReportPage
 from disclosure.permissions import hidden_report_ids
 
 
+@hooks.register("register_admin_viewset")
+def register_indicator_chooser():
+    """The indicator chooser of the report blocks (disclosure.choosers)."""
+    from disclosure.choosers import indicator_chooser_viewset
+
+    return indicator_chooser_viewset
+
+
 @hooks.register("portal_home_panels")
 def home_panel(request, cycle) -> dict:
     """The five newest published reports for the home page."""

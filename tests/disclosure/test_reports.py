@@ -74,7 +74,8 @@ def test_a_published_report_shows_its_text_tables_and_charts(client, indicator):
     chart_rows = tables[1].select("tbody tr")
     assert [r.th.get_text() for r in chart_rows] == ["2025-01", "2025-02", "2025-03"]
     links = [a["href"] for a in page.select(".report-chart .downloads a")]
-    assert links == [f"/indicators/{indicator.code}/data.{f}" for f in ("csv", "xlsx", "json")]
+    chart_id = report.body[3].id  # the block's own table, as published
+    assert links == [f"/reports/{report.pk}/blocks/{chart_id}.{f}" for f in ("csv", "xlsx", "json")]
     assert page.select_one('script[src*="plotly"]') is not None
 
 
