@@ -144,6 +144,8 @@ class IndicatorChooserBlock(ChooserBlock):
         return self.widget.get_value_data(self.value_for_form(value))
 
     def clean(self, value):
+        if isinstance(value, str):  # a stored or generated body names the indicator by code
+            value = self.to_python(value)
         if isinstance(value, Indicator) and value.pk is None:
             raise ValidationError(_("The indicator %(code)s no longer exists.") % {"code": value.code})
         return super().clean(value)

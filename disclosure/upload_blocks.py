@@ -38,11 +38,8 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
             % {"max": MAX_TABLE_BYTES // (1024 * 1024)}
         )
     raw = csv_rows(data) if extension == "csv" else xlsx_rows(data)
-    rows = [
-        ["" if is_blank(cell) else str(cell).strip() for cell in row]
-        for row in raw
-        if any(not is_blank(cell) for cell in row)
-    ]
+    texts = [["" if is_blank(cell) else str(cell).strip() for cell in row] for row in raw]
+    rows = [row for row in texts if any(row)]
     if not rows:
         raise ReadError(_now("The file has no rows with data."))
     if len(rows) > MAX_TABLE_ROWS + 1:

@@ -27,6 +27,12 @@ PREVIEW_TEXT = {
     "annual_proactive": "7730.28",
     "annual_applications": "收到和处理政府信息公开申请情况",
     "annual_review_litigation": "行政复议",
+    "indicator_table": "企业开办平均时间",
+    "status_summary": "2026",
+    "rankings": "2026",
+    "department_scorecard": "2026",
+    "uploaded_table": "东城区",
+    "attachments": "附件",
 }
 
 

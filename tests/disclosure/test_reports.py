@@ -190,7 +190,8 @@ def test_an_empty_table_and_an_unknown_indicator_are_refused(indicator):
     with pytest.raises(ValidationError) as excinfo:
         block.clean({"indicator": "NO-SUCH-CODE", "caption": ""})
     assert "NO-SUCH-CODE" in str(excinfo.value.block_errors["indicator"])
-    assert block.clean({"indicator": indicator.code, "caption": ""})["indicator"] == indicator.code
+    cleaned = block.clean({"indicator": indicator.code, "caption": ""})
+    assert cleaned["indicator"].code == indicator.code
 
 
 def test_an_indicator_of_an_unpublished_year_cannot_be_charted(indicator):
