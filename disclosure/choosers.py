@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.blocks import ChooserBlock
 
 from portal.models import Indicator
@@ -86,7 +86,9 @@ class IndicatorChooserViewSet(ChooserViewSet):
     form_fields = None  # indicators are created with their goal, not from a report
 
 
-indicator_chooser_viewset = IndicatorChooserViewSet("indicator_chooser", url_prefix="indicator-chooser")
+indicator_chooser_viewset = IndicatorChooserViewSet(
+    "indicator_chooser", url_prefix="indicator-chooser"
+)
 
 
 class IndicatorChooserBlock(ChooserBlock):
@@ -138,7 +140,9 @@ class IndicatorChooserBlock(ChooserBlock):
         return value or None
 
     def value_for_form(self, value):
-        return value.pk if isinstance(value, Indicator) and value.pk else None
+        if isinstance(value, Indicator):
+            return value.pk  # None for a vanished indicator: the editor chooses again
+        return value  # a primary key (ChooserBlock.clean passes one)
 
     def get_form_state(self, value):
         return self.widget.get_value_data(self.value_for_form(value))
@@ -147,7 +151,9 @@ class IndicatorChooserBlock(ChooserBlock):
         if isinstance(value, str):  # a stored or generated body names the indicator by code
             value = self.to_python(value)
         if isinstance(value, Indicator) and value.pk is None:
-            raise ValidationError(_("The indicator %(code)s no longer exists.") % {"code": value.code})
+            raise ValidationError(
+                _("The indicator %(code)s no longer exists.") % {"code": value.code}
+            )
         return super().clean(value)
 
     def extract_references(self, value):

@@ -84,13 +84,16 @@ def chart_drawing(chart: dict | None) -> tuple[str, str | None]:
             statuses=chart["statuses"],
         )
         spec = charts.bar_chart_spec(
-            labels, [{"name": _now("Actual value"), "values": chart["actual"]}],
+            labels,
+            [{"name": _now("Actual value"), "values": chart["actual"]}],
             y_title=chart.get("unit", ""),
         )
         return svg, charts.figure_json(spec)
     if kind == "ranked_bar":
         return ranked_bar_svg(
-            chart["labels"], chart["values"], statuses=chart.get("statuses", ()),
+            chart["labels"],
+            chart["values"],
+            statuses=chart.get("statuses", ()),
             suffix=chart.get("suffix", ""),
         ), None
     if kind == "donut":
@@ -163,7 +166,11 @@ def indicator_problem(indicator) -> str | None:
 
 
 def _in_range(records: list[dict], first: str, last: str) -> list[dict]:
-    return [r for r in records if (not first or r["period"] >= first) and (not last or r["period"] <= last)]
+    return [
+        r
+        for r in records
+        if (not first or r["period"] >= first) and (not last or r["period"] <= last)
+    ]
 
 
 def _value_entry(indicator: Indicator, month: str, value) -> dict:
@@ -225,11 +232,17 @@ class IndicatorChartBlock(FiguresBlock):
         choices=ChartType.choices, default=ChartType.LINE, label=_("Chart type")
     )
     from_month = blocks.CharBlock(
-        label=_("From month"), required=False, max_length=7, validators=[MONTH_VALIDATOR],
+        label=_("From month"),
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
         help_text=_("YYYY-MM; empty for the start of the year."),
     )
     to_month = blocks.CharBlock(
-        label=_("To month"), required=False, max_length=7, validators=[MONTH_VALIDATOR],
+        label=_("To month"),
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
         help_text=_("YYYY-MM; empty for the latest month with data."),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
@@ -270,7 +283,9 @@ class IndicatorChartBlock(FiguresBlock):
         records = indicator_months(indicator, value.get("from_month"), value.get("to_month"))
         title = caption or indicator.name
         if not records:
-            return empty_figures(title, _now("No months to show yet."), **indicator_about(indicator, records))
+            return empty_figures(
+                title, _now("No months to show yet."), **indicator_about(indicator, records)
+            )
         labels = exports.column_labels(indicator.unit)
         columns = [
             column("period", labels["period"]),
@@ -416,8 +431,10 @@ def several_indicators_figures(chosen, to_month: str, *, kind: str, caption: str
             figures["summary"] = _now("No figure has been reported yet.")
         figures["chart"] = {
             "kind": ChartType.RANKED,
-            "label": _now("Ranked bar chart of the indicators' progress (%). The table below "
-                          "has the same figures."),
+            "label": _now(
+                "Ranked bar chart of the indicators' progress (%). The table below "
+                "has the same figures."
+            ),
             "labels": [r["indicator"] for r in rows],
             "values": [r["progress"] for r in rows],
             "statuses": [latest["status_code"] if latest else "none" for _i, latest in shown],
@@ -458,10 +475,14 @@ def status_count_figures(title: str, counts: dict[str, int], **extra) -> dict:
         "rows": rows if total else [],
         "chart": {
             "kind": ChartType.DONUT,
-            "label": _now("Donut chart of how many indicators show each light. The table below "
-                          "has the same figures."),
+            "label": _now(
+                "Donut chart of how many indicators show each light. The table below "
+                "has the same figures."
+            ),
             "slices": [(code, status_text(code), count) for code, count in counts.items() if count],
-        } if total else None,
+        }
+        if total
+        else None,
         "values": [],
         "missing": "" if total else _now("No indicator to count."),
     }
@@ -472,9 +493,14 @@ def status_count_figures(title: str, counts: dict[str, int], **extra) -> dict:
 class IndicatorTableBlock(FiguresBlock):
     """Several indicators in one table, each at its latest month with a figure."""
 
-    indicators = blocks.ListBlock(IndicatorChooserBlock(label=_("Indicator")), label=_("Indicators"))
+    indicators = blocks.ListBlock(
+        IndicatorChooserBlock(label=_("Indicator")), label=_("Indicators")
+    )
     to_month = blocks.CharBlock(
-        label=_("Up to month"), required=False, max_length=7, validators=[MONTH_VALIDATOR],
+        label=_("Up to month"),
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
         help_text=_("YYYY-MM; empty for the latest month with data."),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
@@ -498,6 +524,8 @@ class IndicatorTableBlock(FiguresBlock):
 
     def compute_figures(self, value) -> dict:
         return several_indicators_figures(
-            list(value.get("indicators") or []), value.get("to_month") or "",
-            kind="table", caption=value.get("caption") or "",
+            list(value.get("indicators") or []),
+            value.get("to_month") or "",
+            kind="table",
+            caption=value.get("caption") or "",
         )

@@ -66,7 +66,9 @@ class StatusSummaryBlock(_YearBlock):
     """How many indicators show each light (红黄绿), for a department or the whole city."""
 
     department = blocks.ChoiceBlock(
-        choices=department_choices, required=False, label=_("Department"),
+        choices=department_choices,
+        required=False,
+        label=_("Department"),
         help_text=_("Leave empty for the whole city."),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
@@ -112,11 +114,17 @@ class RankingsBlock(_YearBlock):
     """The departments ranked by total score in a month."""
 
     month = blocks.CharBlock(
-        label=_("Month"), required=False, max_length=7, validators=[MONTH_VALIDATOR],
+        label=_("Month"),
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
         help_text=_("YYYY-MM; empty for the latest evaluated month."),
     )
     limit = blocks.IntegerBlock(
-        label=_("How many"), required=False, min_value=1, max_value=200,
+        label=_("How many"),
+        required=False,
+        min_value=1,
+        max_value=200,
         help_text=_("Empty for every department."),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)
@@ -174,8 +182,10 @@ class RankingsBlock(_YearBlock):
             "rows": rows,
             "chart": {
                 "kind": ChartType.RANKED,
-                "label": _now("Ranked bar chart of the departments' total scores. The table "
-                              "below has the same figures."),
+                "label": _now(
+                    "Ranked bar chart of the departments' total scores. The table "
+                    "below has the same figures."
+                ),
                 "labels": [r["department"] for r in rows],
                 "values": [r["total"] for r in rows],
                 "statuses": [e.status for e in evaluations],
@@ -193,7 +203,10 @@ class DepartmentScorecardBlock(_YearBlock):
 
     department = blocks.ChoiceBlock(choices=department_choices, label=_("Department"))
     month = blocks.CharBlock(
-        label=_("Month"), required=False, max_length=7, validators=[MONTH_VALIDATOR],
+        label=_("Month"),
+        required=False,
+        max_length=7,
+        validators=[MONTH_VALIDATOR],
         help_text=_("YYYY-MM; empty for the latest evaluated month."),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=200)

@@ -17,12 +17,13 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from disclosure.figures import parse_value_key
-from disclosure.models import ReportPage, ReportSnapshot
 from portal.models import Measurement
+
+# No import of disclosure.models here: it imports this module (the page reads its snapshot).
 from portal.values import number_or_none
 
 
-def compute_block_figures(page: ReportPage) -> dict[str, dict]:
+def compute_block_figures(page) -> dict[str, dict]:
     """The figures of every figure block of the page's body, by block id, in the active
     language."""
     return {
@@ -32,14 +33,13 @@ def compute_block_figures(page: ReportPage) -> dict[str, dict]:
     }
 
 
-def take_snapshot(page: ReportPage, revision=None) -> ReportSnapshot:
+def take_snapshot(page, revision=None):
     """Store the figures of ``page`` as published in ``revision`` (one per language)."""
     figures = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             figures[language] = compute_block_figures(page)
-    return ReportSnapshot.objects.create(
-        page=page,
+    return page.snapshots.create(
         revision=revision,
         title=page.title,
         published_at=page.last_published_at or timezone.now(),
@@ -47,20 +47,20 @@ def take_snapshot(page: ReportPage, revision=None) -> ReportSnapshot:
     )
 
 
-def live_snapshot(page: ReportPage) -> ReportSnapshot | None:
+def live_snapshot(page):
     """The snapshot of the page's live revision (the newest one when several)."""
     if page.live_revision_id is None:
         return None
     return (
-        ReportSnapshot.objects.filter(page=page, revision_id=page.live_revision_id)
+        page.snapshots.filter(revision_id=page.live_revision_id)
         .order_by("-published_at", "-pk")
         .first()
     )
 
 
-def earlier_versions(page: ReportPage, current: ReportSnapshot | None) -> list[ReportSnapshot]:
+def earlier_versions(page, current):
     """The report's earlier published versions, newest first (figures not loaded)."""
-    versions = ReportSnapshot.objects.filter(page=page).defer("figures")
+    versions = page.snapshots.defer("figures")
     if current is not None:
         versions = versions.exclude(pk=current.pk).filter(published_at__lte=current.published_at)
     return list(versions.order_by("-published_at", "-pk"))
@@ -108,7 +108,9 @@ def correction_notices(
             {
                 "label": entry.get("label", ""),
                 "published": entry.get("value"),
-                "current": float(row["value"]) if isinstance(row["value"], Decimal) else row["value"],
+                "current": float(row["value"])
+                if isinstance(row["value"], Decimal)
+                else row["value"],
                 "corrected_at": timezone.localtime(row["last"]).date(),
                 "link": entry.get("link", ""),
             }

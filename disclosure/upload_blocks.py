@@ -31,7 +31,9 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
     wrong (type, size, encoding, too many rows or columns, empty)."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ("csv", "xlsx"):
-        raise ReadError(_now("Upload a .csv or .xlsx file (this one is “%(name)s”).") % {"name": name})
+        raise ReadError(
+            _now("Upload a .csv or .xlsx file (this one is “%(name)s”).") % {"name": name}
+        )
     if len(data) > MAX_TABLE_BYTES:
         raise ReadError(
             _now("The file is larger than %(max)s MB; a report table must be smaller.")
@@ -91,8 +93,10 @@ class UploadedTableBlock(FiguresBlock):
             try:
                 document_table(document)
             except (ReadError, OSError) as error:
-                message = str(error) if isinstance(error, ReadError) else _now(
-                    "The file cannot be opened."
+                message = (
+                    str(error)
+                    if isinstance(error, ReadError)
+                    else _now("The file cannot be opened.")
                 )
                 raise blocks.StructBlockValidationError(
                     block_errors={"document": ValidationError(message)}

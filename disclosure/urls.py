@@ -7,9 +7,7 @@ app_name = "disclosure"
 urlpatterns = [
     path("", views.report_index, name="index"),
     path("<int:page_id>/blocks/<str:block_id>.<str:fmt>", views.block_download, name="block"),
-    path(
-        "<int:page_id>/versions/<int:snapshot_id>/", views.report_version, name="version"
-    ),
+    path("<int:page_id>/versions/<int:snapshot_id>/", views.report_version, name="version"),
     path(
         "<int:page_id>/versions/<int:snapshot_id>/blocks/<str:block_id>.<str:fmt>",
         views.block_download,

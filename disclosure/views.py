@@ -61,7 +61,10 @@ def block_download(request, page_id: int, block_id: str, fmt: str, snapshot_id=N
         (_("Table"), figures.get("title", "")),
         (_("Data as of"), figures.get("as_of") or ""),
         (_("Source"), figures.get("source") or ""),
-        (_("Published at"), snapshot.published_at.isoformat(timespec="seconds") if snapshot else ""),
+        (
+            _("Published at"),
+            snapshot.published_at.isoformat(timespec="seconds") if snapshot else "",
+        ),
         (_("Page"), request.build_absolute_uri(report.url or "")),
     ]
     filename = f"{report.slug}-{block_id[:8]}"

@@ -41,8 +41,12 @@ def _open(width: int, height: int, size: str) -> str:
 
 def _both(draw) -> SafeString:
     """The phone's drawing and the wider screen's (site.css shows one)."""
-    return mark_safe("".join(draw(width, "narrow" if width == NARROW_WIDTH else "wide")
-                             for width in (NARROW_WIDTH, WIDTH)))
+    return mark_safe(
+        "".join(
+            draw(width, "narrow" if width == NARROW_WIDTH else "wide")
+            for width in (NARROW_WIDTH, WIDTH)
+        )
+    )
 
 
 def _fit(text: str, room: float) -> str:

@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.base import ContentFile
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import translation
 from wagtail.documents import get_document_model
 
@@ -37,20 +37,41 @@ def render(name: str, raw: dict) -> BeautifulSoup:
 @pytest.mark.parametrize(
     "points, percent, expected",
     [
-        ([("2026-09", 82), ("2026-10", 85)], True,
-         "In October 2026 progress was 85%. Up 3 percentage points on the month before."),
-        ([("2026-09", 85), ("2026-10", 82.4)], True,
-         "In October 2026 progress was 82.4%. Down 2.6 percentage points on the month before."),
-        ([("2026-09", 85), ("2026-10", 85)], True,
-         "In October 2026 progress was 85%. Unchanged from the month before."),
-        ([("2026-01", 12.345)], True,
-         "In January 2026 progress was 12.3%. It is the first month shown."),
-        ([("2026-08", 80), ("2026-09", None), ("2026-10", 85)], True,
-         "In October 2026 progress was 85%. There is no figure for the month before."),
-        ([("2026-09", 3), ("2026-10", None)], False,
-         "In September 2026 the value was 3 天. It is the first month shown."),
-        ([("2026-09", 3), ("2026-10", 2.5)], False,
-         "In October 2026 the value was 2.5 天. Down 0.5 天 on the month before."),
+        (
+            [("2026-09", 82), ("2026-10", 85)],
+            True,
+            "In October 2026 progress was 85%. Up 3 percentage points on the month before.",
+        ),
+        (
+            [("2026-09", 85), ("2026-10", 82.4)],
+            True,
+            "In October 2026 progress was 82.4%. Down 2.6 percentage points on the month before.",
+        ),
+        (
+            [("2026-09", 85), ("2026-10", 85)],
+            True,
+            "In October 2026 progress was 85%. Unchanged from the month before.",
+        ),
+        (
+            [("2026-01", 12.345)],
+            True,
+            "In January 2026 progress was 12.3%. It is the first month shown.",
+        ),
+        (
+            [("2026-08", 80), ("2026-09", None), ("2026-10", 85)],
+            True,
+            "In October 2026 progress was 85%. There is no figure for the month before.",
+        ),
+        (
+            [("2026-09", 3), ("2026-10", None)],
+            False,
+            "In September 2026 the value was 3 天. It is the first month shown.",
+        ),
+        (
+            [("2026-09", 3), ("2026-10", 2.5)],
+            False,
+            "In October 2026 the value was 2.5 天. Down 0.5 天 on the month before.",
+        ),
         ([("2026-09", None)], True, "No figure has been reported yet."),
         ([], True, "No figure has been reported yet."),
     ],
@@ -167,7 +188,11 @@ def test_an_uploaded_csv_becomes_an_accessible_table(db, media):
     assert [th.get_text() for th in page.select("thead th")] == ["区", "办件量"]
     assert [tr.th.get_text() for tr in page.select("tbody tr")] == ["东城区", "西城区"]
     assert page.caption.get_text(strip=True) == "表2 各区办件量"
-    assert [a["href"] for a in page.select(".downloads a")] == ["/x/b1.csv", "/x/b1.xlsx", "/x/b1.json"]
+    assert [a["href"] for a in page.select(".downloads a")] == [
+        "/x/b1.csv",
+        "/x/b1.xlsx",
+        "/x/b1.json",
+    ]
 
 
 @pytest.mark.parametrize(

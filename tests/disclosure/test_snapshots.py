@@ -41,7 +41,9 @@ def soup(response) -> BeautifulSoup:
 
 def chart_rows(page) -> list[list[str]]:
     table = page.select_one(".report-chart table.data-table")
-    return [[c.get_text(strip=True) for c in tr.select("th, td")] for tr in table.select("tbody tr")]
+    return [
+        [c.get_text(strip=True) for c in tr.select("th, td")] for tr in table.select("tbody tr")
+    ]
 
 
 def test_a_correction_after_publishing_changes_nothing_but_adds_a_dated_notice(client, indicator):
@@ -58,9 +60,10 @@ def test_a_correction_after_publishing_changes_nothing_but_adds_a_dated_notice(c
 
     after = soup(client.get(report.url))
     assert chart_rows(after) == chart_rows(before)  # the published figures stay
-    assert after.select_one(".report-summary").get_text() == before.select_one(
-        ".report-summary"
-    ).get_text()
+    assert (
+        after.select_one(".report-summary").get_text()
+        == before.select_one(".report-summary").get_text()
+    )
     notice = after.select_one(".correction-notice")
     text = notice.get_text(" ", strip=True)
     with translation.override("zh-hans"):
