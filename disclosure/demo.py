@@ -12,7 +12,18 @@ import datetime
 
 from django.db.models import Count
 
-from disclosure.factories import chart, heading, make_report, paragraph, report_index, table
+from disclosure.factories import (
+    chart,
+    heading,
+    indicator_table,
+    make_report,
+    paragraph,
+    rankings,
+    report_index,
+    scorecard,
+    status_summary,
+    table,
+)
 from disclosure.models import ReportKind, ReportPage
 from portal.months import chinese_month_label
 
@@ -94,9 +105,26 @@ def build(ctx) -> None:
                     + [[e.rank, e.department.name, f"{e.total:.1f}", e.grade] for e in top],
                     source="青川市目标绩效管理平台",
                 ),
+                rankings(year, limit=10, caption=f"{as_of}部门综合得分排名"),
+                status_summary(year, caption=f"{as_of}全市指标红黄绿灯"),
             ]
         if key:
             body += [heading("三、重点指标"), chart(key[0], f"{key[1]}逐月变化")]
+            compared = list(
+                Indicator.objects.filter(goal__cycle=cycle, dimension="satisfaction")
+                .order_by("goal__owner__sort_order", "code")
+                .values_list("code", flat=True)[:8]
+            )
+            if len(compared) > 1:
+                body += [
+                    chart(
+                        compared[0],
+                        "各部门满意度指标完成进度",
+                        chart_type="ranked_bar",
+                        others=compared[1:],
+                    ),
+                    indicator_table(compared, "满意度指标完成情况"),
+                ]
         body += [
             heading("四、下一步工作"),
             paragraph(
@@ -173,7 +201,12 @@ def build(ctx) -> None:
                     datetime.date.today(),
                 ),
                 body=[heading("一、目标完成情况"), paragraph(text)]
-                + ([chart(own[0], own[1])] if own else []),
+                + ([chart(own[0], own[1], chart_type="bar")] if own else [])
+                + [
+                    status_summary(year, dept.slug, f"{dept.name}指标红黄绿灯"),
+                    heading("二、综合得分"),
+                    scorecard(year, dept.slug, caption=f"{dept.name}{as_of}综合得分明细"),
+                ],
             )
             built += 1
     current = max(c.year for c in ctx.cycles)

@@ -47,8 +47,48 @@ def table(caption: str, rows: list[list], *, source: str = "", note: str = "", h
     )
 
 
-def chart(indicator_code: str, caption: str = ""):
-    return ("indicator_chart", {"indicator": indicator_code, "caption": caption})
+def chart(
+    indicator_code: str,
+    caption: str = "",
+    *,
+    chart_type: str = "",
+    others: list[str] = (),
+    from_month: str = "",
+    to_month: str = "",
+):
+    """A chart block; with no options, the stored form of the first chart blocks (code and
+    caption only), which every later version reads."""
+    value = {"indicator": indicator_code, "caption": caption}
+    if chart_type or others or from_month or to_month:
+        value.update(
+            chart_type=chart_type or "line",
+            others=list(others),
+            from_month=from_month,
+            to_month=to_month,
+        )
+    return ("indicator_chart", value)
+
+
+def indicator_table(codes: list[str], caption: str = "", to_month: str = ""):
+    return (
+        "indicator_table",
+        {"indicators": list(codes), "caption": caption, "to_month": to_month},
+    )
+
+
+def status_summary(year: int, department_slug: str = "", caption: str = ""):
+    return ("status_summary", {"year": year, "department": department_slug, "caption": caption})
+
+
+def rankings(year: int, *, month: str = "", limit: int | None = None, caption: str = ""):
+    return ("rankings", {"year": year, "month": month, "limit": limit, "caption": caption})
+
+
+def scorecard(year: int, department_slug: str, *, month: str = "", caption: str = ""):
+    return (
+        "department_scorecard",
+        {"year": year, "department": department_slug, "month": month, "caption": caption},
+    )
 
 
 def make_report(

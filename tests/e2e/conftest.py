@@ -199,7 +199,18 @@ def city(transactional_db) -> City:
 
 def _reports_and_surveys(year, department, indicator):
     """A published report with a table and a chart, a survey with results and a case."""
-    from disclosure.factories import chart, heading, make_report, paragraph, table
+    from disclosure.factories import (
+        chart,
+        heading,
+        indicator_table,
+        make_report,
+        paragraph,
+        rankings,
+        scorecard,
+        status_summary,
+        table,
+    )
+    from portal.models import Indicator
     from surveys.factories import (
         RectificationCaseFactory,
         SurveyFactory,
@@ -208,6 +219,11 @@ def _reports_and_surveys(year, department, indicator):
     )
 
     ensure_default_site()
+    others = list(
+        Indicator.objects.filter(goal__cycle__year=year)
+        .exclude(pk=indicator.pk)
+        .values_list("code", flat=True)
+    )
     report = make_report(
         f"{year}年数据资源局绩效报告",
         year=year,
@@ -218,6 +234,14 @@ def _reports_and_surveys(year, department, indicator):
             paragraph("<p>政务数据共享目录全部编制完成。</p>"),
             table("表1 主要指标", [["指标", "目标", "完成"], ["共享目录完成率", "100%", "99%"]]),
             chart(indicator.code, "共享目录完成率逐月变化"),
+            heading("二、部门指标与得分"),
+            chart(indicator.code, "共享目录完成率（柱状）", chart_type="bar"),
+            chart(indicator.code, "各项指标完成进度", chart_type="ranked_bar", others=others),
+            chart(indicator.code, "指标红黄绿灯", chart_type="donut", others=others),
+            indicator_table([indicator.code, *others], "主要指标完成情况"),
+            status_summary(year, department.slug),
+            rankings(year),
+            scorecard(year, department.slug),
         ],
     )
     survey = SurveyFactory(department=department, title="数据开放服务满意度调查", slug="data")

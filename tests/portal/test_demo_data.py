@@ -226,7 +226,13 @@ def test_the_city_publishes_reports_and_survey_results(demo_city, client):
     annual = reports.get(year=2025, kind=ReportKind.PERFORMANCE, department=None)
     page = client.get(annual.url)
     assert page.status_code == 200
-    assert "部门综合得分" in page.content.decode()
+    html = page.content.decode()
+    assert "部门综合得分" in html
+    # The figure blocks, drawn on the server, as published (a snapshot of the live revision).
+    assert "chart-svg" in html and "report-summary" in html
+    assert annual.snapshots.filter(revision_id=annual.live_revision_id).exists()
+    own = reports.exclude(department=None).first()
+    assert "综合得分明细" in client.get(own.url).content.decode()
     # The statutory annual report: its three fixed tables, figures that add up (none kept
     # "as printed").
     statutory = reports.filter(kind=ReportKind.DISCLOSURE).first()
