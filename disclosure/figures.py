@@ -93,24 +93,43 @@ def summary_sentence(points: list[tuple[str, object]], *, percent: bool, unit: s
         "month": month_text(month),
         "value": format_number(value, 1) + ("%" if percent else unit_text),
     }
-    if percent:
-        first = _("In %(month)s progress was %(value)s.") % params
-    else:
-        first = _("In %(month)s the value was %(value)s.") % params
     if previous_month not in by_month:
-        return first + " " + _("It is the first month shown.")
-    if previous is None:
-        return first + " " + _("There is no figure for the month before.")
-    change = round(value - previous, 1)
-    amount = format_number(abs(change), 1)
-    amount = (
-        _("%(amount)s percentage points") % {"amount": amount} if percent else amount + unit_text
+        case = "first"
+    elif previous is None:
+        case = "gap"
+    else:
+        change = round(value - previous, 1)
+        case = "up" if change > 0 else "down" if change < 0 else "same"
+        amount = format_number(abs(change), 1)
+        params["amount"] = (
+            _("%(amount)s percentage points") % {"amount": amount}
+            if percent
+            else amount + unit_text
+        )
+    # Whole sentences, so that each language words them its own way (2026年10月完成率85%，
+    # 较上月提高3个百分点).
+    sentences = (
+        {
+            "first": _("In %(month)s progress was %(value)s; it is the first month shown."),
+            "gap": _(
+                "In %(month)s progress was %(value)s; there is no figure for the month before."
+            ),
+            "up": _("In %(month)s progress was %(value)s, up %(amount)s on the month before."),
+            "down": _("In %(month)s progress was %(value)s, down %(amount)s on the month before."),
+            "same": _("In %(month)s progress was %(value)s, unchanged from the month before."),
+        }
+        if percent
+        else {
+            "first": _("In %(month)s the value was %(value)s; it is the first month shown."),
+            "gap": _(
+                "In %(month)s the value was %(value)s; there is no figure for the month before."
+            ),
+            "up": _("In %(month)s the value was %(value)s, up %(amount)s on the month before."),
+            "down": _("In %(month)s the value was %(value)s, down %(amount)s on the month before."),
+            "same": _("In %(month)s the value was %(value)s, unchanged from the month before."),
+        }
     )
-    if change > 0:
-        return first + " " + _("Up %(amount)s on the month before.") % {"amount": amount}
-    if change < 0:
-        return first + " " + _("Down %(amount)s on the month before.") % {"amount": amount}
-    return first + " " + _("Unchanged from the month before.")
+    return sentences[case] % params
 
 
 def table_frame(figures: dict) -> tuple[pd.DataFrame, dict[str, str]]:
