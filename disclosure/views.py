@@ -22,8 +22,21 @@ def report_index(request):
     return render(request, "disclosure/report_index_page.html", context)
 
 
+# Primary keys are 32-bit integers: a larger number in an address names nothing (and must not
+# reach the database, which would refuse it with an error).
+_LARGEST_ID = 2**31 - 1
+
+
 def _visible_report(page_id: int) -> ReportPage:
+    if page_id > _LARGEST_ID:
+        raise Http404
     return get_object_or_404(ReportPage.objects.visible(), pk=page_id)
+
+
+def _snapshot(report: ReportPage, snapshot_id: int) -> ReportSnapshot:
+    if snapshot_id > _LARGEST_ID:
+        raise Http404
+    return get_object_or_404(ReportSnapshot, page=report, pk=snapshot_id)
 
 
 @require_safe
@@ -31,7 +44,7 @@ def report_version(request, page_id: int, snapshot_id: int):
     """An earlier published version of a report, rendered from its own snapshot and marked as
     superseded."""
     report = _visible_report(page_id)
-    snapshot = get_object_or_404(ReportSnapshot, page=report, pk=snapshot_id)
+    snapshot = _snapshot(report, snapshot_id)
     if snapshot.revision is None:
         raise Http404
     page = snapshot.revision.as_object()
@@ -47,7 +60,7 @@ def block_download(request, page_id: int, block_id: str, fmt: str, snapshot_id=N
         raise Http404
     report = _visible_report(page_id)
     if snapshot_id is not None:
-        snapshot = get_object_or_404(ReportSnapshot, page=report, pk=snapshot_id)
+        snapshot = _snapshot(report, snapshot_id)
     else:
         snapshot = live_snapshot(report)
     if snapshot is not None:

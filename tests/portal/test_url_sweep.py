@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.models import Page, PageViewRestriction
 
-from disclosure.factories import make_report, report_index
+from disclosure.factories import chart, make_report, report_index
 from portal.models import Indicator
 from surveys.factories import (
     RectificationCaseFactory,
@@ -102,6 +102,9 @@ def addresses(django_db_setup, django_db_blocker):
         restriction = PageViewRestriction.objects.create(
             page=make_report("内部报告"), restriction_type="password", password="secret"
         )
+        charted = make_report("2025年指标报告", body=[chart(indicator.code)])
+        block_id, snapshot = charted.body[0].id, charted.snapshots.get()
+        huge = 99999999999999999999
         formats = ("csv", "xlsx", "json", "pdf")
         key = {"key": "0" * 40}
         kwargs = {
@@ -128,6 +131,19 @@ def addresses(django_db_setup, django_db_blocker):
             "search:search": [{}],
             "search:api": [{}],
             "disclosure:index": [{}],
+            "disclosure:block": [
+                *({"page_id": charted.pk, "block_id": block_id, "fmt": f} for f in formats),
+                {"page_id": huge, "block_id": block_id, "fmt": "csv"},
+            ],
+            "disclosure:version": [
+                {"page_id": charted.pk, "snapshot_id": snapshot.pk},
+                {"page_id": charted.pk, "snapshot_id": huge},
+            ],
+            "disclosure:version_block": [
+                {"page_id": charted.pk, "snapshot_id": snapshot.pk, "block_id": block_id, "fmt": f}
+                for f in formats
+            ]
+            + [{"page_id": huge, "snapshot_id": huge, "block_id": "x", "fmt": "csv"}],
             "surveys:index": [{}],
             "surveys:cases": [{}],
             "surveys:case": [{"pk": case.pk}, {"pk": 99999999999999999999}],
