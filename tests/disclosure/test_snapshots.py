@@ -46,7 +46,9 @@ def chart_rows(page) -> list[list[str]]:
     ]
 
 
-def test_a_correction_after_publishing_changes_nothing_but_adds_a_dated_notice(client, indicator):
+def test_a_correction_after_publishing_changes_nothing_but_adds_a_dated_notice(
+    client, indicator, django_capture_on_commit_callbacks
+):
     report = make_report("2025年一季度报告", body=[chart(indicator.code)])
     before = soup(client.get(report.url))
     assert [row[:2] for row in chart_rows(before)] == [
@@ -56,7 +58,9 @@ def test_a_correction_after_publishing_changes_nothing_but_adds_a_dated_notice(c
     ]
     assert before.select_one(".correction-notice") is None
 
-    record_measurement(indicator, datetime.date(2025, 2, 1), Decimal("79"), reason="口径更正")
+    # Committed, as in the editor: the cached public pages are dropped then.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(2025, 2, 1), Decimal("79"), reason="口径更正")
 
     after = soup(client.get(report.url))
     assert chart_rows(after) == chart_rows(before)  # the published figures stay
@@ -76,11 +80,14 @@ def test_a_correction_after_publishing_changes_nothing_but_adds_a_dated_notice(c
     assert [row["value"] for row in data["data"]] == [81.5, 83.25, 84.0]
 
 
-def test_republishing_takes_new_figures_and_lists_the_earlier_version(client, indicator):
+def test_republishing_takes_new_figures_and_lists_the_earlier_version(
+    client, indicator, django_capture_on_commit_callbacks
+):
     report = make_report("2025年一季度报告", body=[chart(indicator.code)])
-    record_measurement(indicator, datetime.date(2025, 3, 1), Decimal("86"), reason="更正")
-    report.refresh_from_db()
-    report.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(2025, 3, 1), Decimal("86"), reason="更正")
+        report.refresh_from_db()
+        report.save_revision().publish()
     report.refresh_from_db()
 
     page = soup(client.get(report.url))
