@@ -1,7 +1,8 @@
 """Disclosure reports: Wagtail pages a city or a department publishes, with tables and charts.
 
 ``ReportIndexPage`` (报告公开) lists the published reports under it; ``ReportPage`` is one report:
-its kind, year, department (none for the whole city), publication date and a body of headings,
+its kind, year (a monthly report's month), department (none for the whole city), publication
+date and a body of headings,
 text, captioned data tables and indicator charts (each chart with its data table and
 downloads). Drafts, unpublished reports and reports behind a view restriction are never listed
 and never searchable (``ReportPage.objects.visible()``).
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import AbstractGroupApprovalTask, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -32,7 +33,10 @@ from disclosure.permissions import (
     ReportAdminForm,
     ReportIndexPermissionTester,
     ReportPermissionTester,
+    may_review_report,
+    reports_reviewable_by,
 )
+from portal.months import month_label
 
 REPORTS_PER_PAGE = 20
 
@@ -42,6 +46,7 @@ class ReportKind(models.TextChoices):
     DISCLOSURE = "disclosure", _("Government information disclosure annual report")
     PROGRESS = "progress", _("Progress bulletin")
     SPECIAL = "special", _("Special report")
+    MONTHLY = "monthly", _("Monthly performance report")
 
 
 class ReportQuerySet(PageQuerySet):
@@ -163,6 +168,12 @@ class ReportPage(ReportPdfMixin, Page):
         related_name="reports",
         help_text=_("Leave empty for a report of the whole city."),
     )
+    period = models.DateField(
+        _("month"),
+        null=True,
+        blank=True,
+        help_text=_("The month a monthly report is about (any day of it; required for that kind)."),
+    )
     report_date = models.DateField(
         _("publication date"), default=_today, help_text=_("As printed on the report.")
     )
@@ -180,7 +191,7 @@ class ReportPage(ReportPdfMixin, Page):
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("year"), FieldPanel("period")]),
                 FieldRowPanel([FieldPanel("department"), FieldPanel("report_date")]),
                 FieldPanel("publisher"),
             ],
@@ -207,6 +218,18 @@ class ReportPage(ReportPdfMixin, Page):
         super().clean()
         if self.year and not 1949 <= self.year <= _this_year() + 1:
             raise ValidationError({"year": _("Enter a year between 1949 and next year.")})
+        if self.period:
+            self.period = self.period.replace(day=1)  # a month is stored as its first day
+        if self.kind == ReportKind.MONTHLY:
+            if not self.period:
+                raise ValidationError({"period": _("A monthly report needs its month.")})
+            self.year = self.period.year
+
+    def period_label(self) -> str:
+        """What the report is about, in the visitor's language: a month or a year."""
+        if self.kind == ReportKind.MONTHLY and self.period:
+            return month_label(self.period, get_language())
+        return str(self.year)
 
     def permissions_for_user(self, user):
         return ReportPermissionTester(user, self)
@@ -300,3 +323,39 @@ class ReportSnapshot(models.Model):
             or self.figures.get(settings.LANGUAGE_CODE)
             or next(iter(self.figures.values()), {})
         )
+
+
+class DepartmentApprovalTask(AbstractGroupApprovalTask):
+    """A review step for a department's reports: a member of the task's groups approves a
+    report only if they may manage its department (``DepartmentEditor`` links; city
+    administrators any report). Another department's reviewer neither sees the report in
+    their review list nor gets its approve action."""
+
+    def user_can_access_editor(self, obj, user):
+        return may_review_report(self, obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not may_review_report(self, obj, user)
+
+    def user_can_lock(self, obj, user):
+        return may_review_report(self, obj, user)
+
+    def get_actions(self, obj, user):
+        if not may_review_report(self, obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        return reports_reviewable_by(user, states)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve the reports of their own departments "
+            "(city administrators: every report)"
+        )
+
+    class Meta:
+        verbose_name = _("department approval task")
+        verbose_name_plural = _("department approval tasks")

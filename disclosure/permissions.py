@@ -134,6 +134,37 @@ class ReportAdminForm(WagtailAdminPageForm):
         return department
 
 
+# --- review: a department's reviewers approve only that department's reports -------------------
+
+
+def may_review_report(task, page, user) -> bool:
+    """May ``user`` act on ``task`` (a ``DepartmentApprovalTask``) for ``page``: a member of
+    the task's groups (or a superuser) who manages the report's department, both as this
+    version says and as stored; a city-wide report, or a page that is no report, only city
+    administrators. ``page`` may be the report or its generic ``Page``."""
+    if not user or not user.is_active or not (user.is_superuser or task._user_in_groups(user)):
+        return False
+    if can_manage_all_departments(user):
+        return True
+    stored = stored_department_id(page)
+    # Wagtail's workflow views hand the task the generic Page, which has no department.
+    department_id = getattr(page, "department_id", stored)
+    return user_can_manage_department(user, department_id) and (
+        not page.pk or user_can_manage_department(user, stored)
+    )
+
+
+def reports_reviewable_by(user, task_states):
+    """``task_states`` narrowed to the reports of the user's own departments (all of them for
+    city administrators): the dashboard's "awaiting your review" list."""
+    if can_manage_all_departments(user):
+        return task_states
+    own = _report_model().objects.filter(department_id__in=user_department_ids(user))
+    return task_states.filter(
+        workflow_state__object_id__in=[str(pk) for pk in own.values_list("pk", flat=True)]
+    )
+
+
 # --- what a department editor may see in the admin's page lists --------------------------------
 
 

@@ -1,11 +1,14 @@
 """A published report's figures are stored with its revision (disclosure.snapshots). The
 home page lists the newest reports and is cached: publishing, unpublishing, moving or
-deleting a report (or restricting it) drops the cached public pages (connected in ready())."""
+deleting a report (or restricting it) drops the cached public pages; a new report index gets
+the review workflow (connected in ready())."""
 
+from django.db.models.signals import post_save
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from disclosure.models import ReportPage
+from disclosure.models import ReportIndexPage, ReportPage
+from disclosure.workflow import report_index_created
 from portal import cache as portal_cache
 
 
@@ -34,3 +37,6 @@ def register_signal_handlers() -> None:
     # A report's saves are drafts until published (above); deleting one removes it at once.
     portal_cache.bump_on_change(ReportPage, uid=uid, on_save=False)
     portal_cache.bump_on_change(PageViewRestriction, uid=uid)
+    post_save.connect(
+        report_index_created, sender=ReportIndexPage, dispatch_uid="disclosure-review-index"
+    )

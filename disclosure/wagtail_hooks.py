@@ -7,6 +7,8 @@ admin lists ask the page permission policy, which
 from django.urls import reverse
 from wagtail import hooks
 
+from disclosure import admin_views
+from disclosure.feeds import feed_links
 from disclosure.models import ReportPage
 from disclosure.permissions import hidden_report_ids
 
@@ -50,6 +52,17 @@ def explorer_reports(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def chooser_reports(pages, request):
     return _without_other_departments_reports(pages, request)
+
+
+hooks.register("register_admin_urls", lambda: admin_views.urlpatterns)
+# The "Draft a monthly report" button in the report index's header (its listing of reports).
+hooks.register("register_page_header_buttons", admin_views.index_buttons)
+
+
+@hooks.register("portal_department_head_links")
+def department_feed_links(request, department) -> list[dict]:
+    """A department's page links the city's report feed and the department's own."""
+    return feed_links(department)
 
 
 @hooks.register("portal_demo_data")

@@ -10,6 +10,8 @@ so the domain never imports them (DESIGN.md: dependencies point one way): a func
 registered with ``@hooks.register("portal_department_panels")`` takes (request, department,
 cycle) — the cycle may be None — and returns the panel's HTML as a safe string
 (``render_to_string``, ``format_html``; a plain str is escaped), or "" to show nothing. Each panel must keep its queries bounded: the page's count is asserted.
+Likewise ``portal_department_head_links`` (request, department) returns a list of
+``{"href", "type", "title"}`` the page's head links as ``<link rel="alternate">`` (a feed).
 """
 
 from __future__ import annotations
@@ -103,6 +105,12 @@ def department_detail(request, slug):
         for panel in hooks.get_hooks("portal_department_panels")
         if (html := panel(request, department, cycle))
     ]
+    # <link rel="alternate"> entries another app offers for the department (its report feed).
+    head_links = [
+        link
+        for links in hooks.get_hooks("portal_department_head_links")
+        for link in links(request, department)
+    ]
     return render(
         request,
         "portal/department.html",
@@ -121,6 +129,7 @@ def department_detail(request, slug):
             "history_chart": history_chart,
             "download_formats": exports.FORMATS,
             "panels": panels,
+            "head_links": head_links,
             "headline": headline,
         },
     )
