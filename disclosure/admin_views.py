@@ -74,6 +74,7 @@ class MonthlyDraftForm(forms.Form):
 class MonthlyDraftView(WagtailAdminTemplateMixin, FormView):
     """Draft (or update the draft of) a month's report, then open it in the editor."""
 
+    form_class = MonthlyDraftForm
     template_name = "disclosure/admin/monthly_draft.html"
     page_title = _("Draft a monthly report")
     header_icon = "doc-full"

@@ -1,6 +1,8 @@
 """The demo city's reports: a yearly performance report (or progress bulletin for the year under
 way), the 政府信息公开工作年度报告 of each finished year in the national format (国办公开办函〔2021〕
-30号), self-evaluation reports of the departments that have demo editors, and one draft.
+30号), self-evaluation reports of the departments that have demo editors, one draft, and the
+generated monthly report of the latest scored month (published, as the city would after
+review) with a department's monthly draft beside it.
 
 Built by ``manage.py load_demo_data`` through the ``portal_demo_data`` hook, from the
 figures the demo city just computed, so every number in a report matches the site.
@@ -218,7 +220,29 @@ def build(ctx) -> None:
         user=admin,
         body=[paragraph("<p>征求意见稿，尚未发布。</p>")],
     )
-    ctx.log(f"  {built} published reports, 1 draft")
+    published, drafts = build_monthly_reports(ctx, admin, editors)
+    ctx.log(f"  {built + published} published reports, {1 + drafts} drafts")
+
+
+def build_monthly_reports(ctx, admin, editors: dict) -> tuple[int, int]:
+    """The city's monthly report of the latest scored month of the newest published year,
+    drafted from the data and published; one department's draft of the same month, drafted
+    by its editor and left for review. Returns (published, drafts)."""
+    from disclosure.actions import draft_monthly_report
+    from portal.models import Evaluation
+
+    cycle = max((c for c in ctx.cycles if c.published), key=lambda c: c.year, default=None)
+    scored = Evaluation.objects.filter(cycle=cycle).order_by("-period")
+    month = scored.values_list("period", flat=True).first() if cycle else None
+    if month is None:
+        return 0, 0
+    report = draft_monthly_report(month, user=admin).report
+    report.get_latest_revision().publish(user=admin)
+    department = next((d for d in ctx.departments if d.pk in editors), None)
+    if department is None:
+        return 1, 0
+    draft_monthly_report(month, department=department, user=editors[department.pk])
+    return 1, 1
 
 
 def grant_page_permissions(index) -> None:
