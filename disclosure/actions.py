@@ -32,6 +32,7 @@ class MonthlyDraft:
     report: ReportPage
     created: bool
     live: bool  # the report was already published: only a new draft revision was added
+    review_cancelled: bool = False  # it was in review: new figures must be submitted again
 
 
 def may_draft_monthly_report(user, department=None) -> bool:
@@ -73,7 +74,9 @@ def draft_monthly_report(
 
     A second run for the same month and department writes a new revision of the same report
     (the editor's earlier revisions stay in its history); if that report is published, the
-    new revision is a draft and the live report is untouched. Never publishes. Raises
+    new revision is a draft and the live report is untouched. A report in review has its
+    review cancelled, since approving would publish figures nobody reviewed (Wagtail
+    publishes the latest revision): it is submitted again. Never publishes. Raises
     ``MonthlyReportError`` when the month has no published scores. The text is in the site's
     default language (LANGUAGE_CODE), whatever the caller's.
     """
@@ -108,11 +111,17 @@ def draft_monthly_report(
             index.add_child(instance=report)
             report.save_revision(user=user, log_action=True)
             return MonthlyDraft(report=report, created=True, live=False)
+        review = existing.workflow_in_progress and existing.current_workflow_state
+        if review:
+            review.cancel(user=user)
         # The latest revision, as the editor would open it: their title and settings stay.
         draft = existing.get_latest_revision_as_object()
         for name, value in fields.items():
             setattr(draft, name, value)
         draft.save_revision(user=user, log_action=True)
         return MonthlyDraft(
-            report=ReportPage.objects.get(pk=existing.pk), created=False, live=existing.live
+            report=ReportPage.objects.get(pk=existing.pk),
+            created=False,
+            live=existing.live,
+            review_cancelled=bool(review),
         )

@@ -118,6 +118,11 @@ class MonthlyDraftView(WagtailAdminTemplateMixin, FormView):
                 _("Updated the draft “%(title)s” with the current figures.")
                 % {"title": report.title},
             )
+        if result.review_cancelled:
+            messages.warning(
+                self.request,
+                _("Its review was cancelled, as the figures changed: submit it again."),
+            )
         return redirect("wagtailadmin_pages:edit", report.pk)
 
 

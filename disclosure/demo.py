@@ -246,8 +246,8 @@ def build_monthly_reports(ctx, admin, editors: dict) -> tuple[int, int]:
 
 
 def grant_page_permissions(index) -> None:
-    """City administrators write and publish reports; department editors write drafts and
-    submit them (Wagtail's moderation workflow sends them to the administrators)."""
+    """City administrators write and publish reports (and review them, as city reviewers);
+    department editors write drafts and submit them to the review workflow."""
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupPagePermission
 
@@ -257,6 +257,12 @@ def grant_page_permissions(index) -> None:
         CITY_ADMIN_GROUP: ("add_page", "change_page", "publish_page", "delete_page"),
         DEPARTMENT_EDITOR_GROUP: ("add_page", "change_page"),
     }
+    # The demo's city administrators review and publish reports (disclosure/workflow.py).
+    from disclosure.workflow import CITY_REVIEWERS
+
+    reviewers = Group.objects.get(name=CITY_REVIEWERS)
+    for user in Group.objects.get(name=CITY_ADMIN_GROUP).user_set.all():
+        user.groups.add(reviewers)
     for group_name, codenames in grants.items():
         group = Group.objects.get(name=group_name)
         for permission in Permission.objects.filter(

@@ -1,4 +1,5 @@
-"""Test and demo helpers: the report index and report pages, published or as drafts."""
+"""Test and demo helpers: the report index and report pages, published or as drafts; the
+block builders (heading, paragraph, table, chart) also write the generated monthly report."""
 
 from __future__ import annotations
 

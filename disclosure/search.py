@@ -17,6 +17,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from disclosure.models import ReportPage
+from portal.months import iso_month
 from search import signals
 from search.backends.base import SearchDocument
 from search.documents import department_fields, document_id, int_pks, register_source
@@ -40,7 +41,7 @@ def report_documents(pks=None) -> Iterator[SearchDocument]:
             url=page.get_url() or "",
             year=page.year,
             date=page.report_date,
-            period=str(page.year),
+            period=iso_month(page.period) if page.period else str(page.year),
             keywords=" ".join(filter(None, [page.get_kind_display(), page.publisher])),
             pinyin=pinyin_text(page.title, *([dept.name, dept.short_name] if dept else [])),
             extra={

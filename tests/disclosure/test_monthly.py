@@ -163,6 +163,17 @@ def test_a_published_monthly_report_keeps_its_text_and_gets_a_draft_revision(cli
     assert "企业开办时间达标率" in client.get(report.url).content.decode()
 
 
+def test_a_second_run_sends_a_report_in_review_back_to_be_submitted(city):
+    report = draft_monthly_report(OCTOBER).report
+    report.get_workflow().start(report, UserFactory())
+    assert ReportPage.objects.get(pk=report.pk).workflow_in_progress
+    out = io.StringIO()
+    call_command("draft_monthly_report", "--month", "2026-10", stdout=out)
+    assert "submit it again" in out.getvalue()
+    report = ReportPage.objects.get(pk=report.pk)
+    assert not report.workflow_in_progress and not report.live
+
+
 def test_the_command_drafts_a_departments_report_and_refuses_bad_input(city):
     out = io.StringIO()
     call_command("draft_monthly_report", "--month", "2026-10", "--department", "police", stdout=out)

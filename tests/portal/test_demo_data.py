@@ -216,9 +216,21 @@ def test_the_city_publishes_reports_and_survey_results(demo_city, client):
 
     reports = ReportPage.objects.visible()
     kinds = set(reports.values_list("kind", flat=True))
-    assert {ReportKind.PERFORMANCE, ReportKind.PROGRESS, ReportKind.DISCLOSURE} <= kinds
+    assert {
+        ReportKind.PERFORMANCE,
+        ReportKind.PROGRESS,
+        ReportKind.DISCLOSURE,
+        ReportKind.MONTHLY,
+    } <= kinds
     assert set(reports.values_list("year", flat=True)) == {2024, 2025, 2026}
-    assert ReportPage.objects.filter(live=False).count() == 1  # the draft
+    # The draft rules, and a department's monthly report drafted for review.
+    drafts = ReportPage.objects.filter(live=False)
+    assert sorted(drafts.values_list("kind", flat=True)) == [ReportKind.MONTHLY, "performance"]
+    assert drafts.get(kind=ReportKind.MONTHLY).department.slug in EDITOR_SLUGS
+    # The city's monthly report of the latest scored month, generated from the data.
+    monthly = reports.get(kind=ReportKind.MONTHLY)
+    assert (monthly.period, monthly.department) == (datetime.date(2026, 10, 1), None)
+    assert client.get(monthly.url).status_code == 200
     # Department reports belong to the departments with demo editors.
     assert set(reports.exclude(department=None).values_list("department__slug", flat=True)) == set(
         EDITOR_SLUGS

@@ -47,4 +47,6 @@ class Command(BaseCommand):
             )
         else:
             what = "updated the draft (a new revision)"
+        if result.review_cancelled:
+            what += "; its review was cancelled: submit it again"
         self.stdout.write(f"{iso_month(month)}: {what} “{report.title}” (page {report.pk}).")
