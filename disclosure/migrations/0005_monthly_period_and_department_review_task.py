@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('disclosure', '0003_annual_report_tables'),
+        ('disclosure', '0004_report_snapshot_figure_blocks'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
