@@ -14,6 +14,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.models import ADJUSTABLE_FIELDS, Cycle, Goal, Indicator, TargetAdjustment
 from portal.permissions import can_manage_all_departments, editable_departments
+from portal.withdrawals import cycle_was_published, record_cycle_publication_change
 
 
 class DepartmentScopedAdminForm(WagtailAdminModelForm):
@@ -39,6 +40,47 @@ class DepartmentScopedAdminForm(WagtailAdminModelForm):
                 choices = list(queryset[:2])
                 if len(choices) == 1:
                     self.initial[field_name] = choices[0].pk
+
+
+class CycleAdminForm(WagtailAdminModelForm):
+    """Cycle form: taking a published cycle off the site needs a reason, and it and the
+    return to the site are logged; the pages say so once the cycle is back
+    (portal.withdrawals). Its terms stay locked meanwhile."""
+
+    publication_reason = forms.CharField(
+        label=_("Reason for taking it off the site"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when you unpublish a published cycle. Published on its pages when it "
+            "is published again."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.was_published = bool(self.instance.pk) and (
+            Cycle.objects.filter(pk=self.instance.pk, published=True).exists()
+        )
+        unpublishing = self.was_published and cleaned.get("published") is False
+        if unpublishing and not (cleaned.get("publication_reason") or "").strip():
+            self.add_error(
+                "publication_reason",
+                _("Say why the cycle is taken off the site: the reason will be published."),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        cycle = super().save(commit=commit)
+        if "published" in self.changed_data:
+            record_cycle_publication_change(
+                cycle,
+                self.was_published,
+                self.for_user,
+                (self.cleaned_data.get("publication_reason") or "").strip(),
+            )
+        return cycle
 
 
 class GoalAdminForm(DepartmentScopedAdminForm):
@@ -78,7 +120,9 @@ class IndicatorAdminForm(DepartmentScopedAdminForm):
         self._narrow("goal", Goal.objects.filter(owner__in=departments, cycle__closed=False))
 
     def _published(self, goal) -> bool:
-        return goal is not None and goal.cycle.published
+        # Published once is enough: taking a cycle off the site, editing and publishing it
+        # again must not change a term quietly (portal.withdrawals).
+        return goal is not None and cycle_was_published(goal.cycle)
 
     def clean(self):
         cleaned = super().clean()
@@ -172,6 +216,26 @@ class TargetAdjustmentRequestForm(DepartmentScopedAdminForm):
             "indicator",
             Indicator.objects.filter(goal__owner__in=departments, goal__cycle__closed=False),
         )
+
+
+class WithdrawalForm(forms.Form):
+    """Deleting an indicator or figure of a published cycle: the reason, shown publicly."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Published on the site with what is withdrawn (the indicator's terms and figures, "
+            "or the figure), and the date."
+        ),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why it is withdrawn: the reason is published."))
+        return reason
 
 
 class TargetAdjustmentDecisionForm(WagtailAdminModelForm):

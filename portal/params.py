@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Cycle
 from portal.months import parse_month_param
+from portal.withdrawals import cycle_notices
 
 
 @dataclass
@@ -61,14 +62,14 @@ def choose_cycle(request) -> CycleChoice:
     if year is not None:
         chosen = next((c for c in cycles if c.year == year), None)
         if chosen is not None:
-            return CycleChoice(chosen, cycles, notices)
+            return CycleChoice(chosen, cycles, [*notices, *cycle_notices(chosen)])
         notices.append(
             _("There is no published evaluation year “%(year)s”; showing the latest one.")
             % {"year": raw_year[:20]}
         )
     with_data = [c for c in cycles if c.latest_month is not None]
     default = with_data[0] if with_data else (cycles[0] if cycles else None)
-    return CycleChoice(default, cycles, notices)
+    return CycleChoice(default, cycles, [*notices, *cycle_notices(default)])
 
 
 def choose_month(request, choice: CycleChoice, available: list[datetime.date]):

@@ -26,6 +26,7 @@ from portal.models import (
     QualitativeReview,
     TargetAdjustment,
 )
+from portal.withdrawals import needs_withdrawal
 
 ALL_ACTIONS = ("add", "change", "delete", "view")
 # Cached on the user object for the request, like Django's own permission cache.
@@ -172,8 +173,25 @@ department_policy = DepartmentScopedPermissionPolicy(
     Department, "pk", city_only_actions=("add", "change", "delete")
 )
 goal_policy = DepartmentScopedPermissionPolicy(Goal, "owner")
-indicator_policy = DepartmentScopedPermissionPolicy(Indicator, "goal__owner")
-measurement_policy = DepartmentScopedPermissionPolicy(Measurement, "indicator__goal__owner")
+
+
+class PublishedRecordPermissionPolicy(DepartmentScopedPermissionPolicy):
+    """Indicators and figures: deleting one of a cycle published once is a public withdrawal
+    that only a city administrator makes, with a reason (portal.withdrawals); a department
+    corrects a figure or requests a target adjustment instead."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if (
+            action == "delete"
+            and not can_manage_all_departments(user)
+            and needs_withdrawal(instance)
+        ):
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+indicator_policy = PublishedRecordPermissionPolicy(Indicator, "goal__owner")
+measurement_policy = PublishedRecordPermissionPolicy(Measurement, "indicator__goal__owner")
 
 
 class TargetAdjustmentPermissionPolicy(DepartmentScopedPermissionPolicy):

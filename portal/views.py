@@ -26,12 +26,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail import hooks
 
-from portal import chart_svg, charts, exports
+from portal import chart_svg, charts, exports, withdrawals
 from portal.cache import cached_public_page
 from portal.evaluation import department_evaluations, indicator_series
 from portal.goal_tree import department_goal_tree
 from portal.i18n import localized
-from portal.models import Department, Evaluation, Goal, Indicator, MeasurementCorrection
+from portal.models import (
+    Cycle,
+    Department,
+    Evaluation,
+    Goal,
+    Indicator,
+    MeasurementCorrection,
+)
 from portal.params import choose_cycle
 from portal.rankings import choose_ranking, ranking_response, sorted_evaluations
 from portal.rankings import table_columns as rank_table_columns
@@ -188,15 +195,47 @@ def goal_detail(request, year, code):
     return render(
         request,
         "portal/goal.html",
-        {"goal": goal, "cycle": goal.cycle, "children": children},
+        {
+            "goal": goal,
+            "cycle": goal.cycle,
+            "children": children,
+            "withdrawn": withdrawals.withdrawn_indicators(goal=goal),
+            "notices": withdrawals.cycle_notices(goal.cycle),
+        },
     )
 
 
+class IndicatorWithdrawn(Exception):
+    """The code names no published indicator, but a published one was withdrawn under it."""
+
+    def __init__(self, records):
+        self.records = records
+
+
 def _published_indicator(code: str) -> Indicator:
-    return get_object_or_404(
-        Indicator.objects.select_related("goal", "goal__owner", "goal__cycle"),
-        code=code,
-        goal__cycle__published=True,
+    indicator = (
+        Indicator.objects.select_related("goal", "goal__owner", "goal__cycle")
+        .filter(code=code, goal__cycle__published=True)
+        .first()
+    )
+    if indicator is not None:
+        return indicator
+    # A withdrawn indicator's address keeps saying what it was (issue 13: no trace left),
+    # as long as its year is on the site.
+    published_years = set(Cycle.objects.filter(published=True).values_list("year", flat=True))
+    records = [
+        record
+        for record in withdrawals.withdrawn_indicators(code=code)
+        if record.cycle_year in published_years
+    ]
+    if records:
+        raise IndicatorWithdrawn(records)
+    raise Http404("No published indicator with this code")
+
+
+def _withdrawn_page(request, error: IndicatorWithdrawn):
+    return render(
+        request, "portal/indicator_withdrawn.html", {"withdrawn": error.records}, status=410
     )
 
 
@@ -226,11 +265,18 @@ def _corrections(indicator: Indicator) -> list[MeasurementCorrection]:
 @require_safe
 def indicator_detail(request, code):
     """An indicator: chart against the target path, data table, method, source, corrections."""
-    indicator = _published_indicator(code)
+    try:
+        indicator = _published_indicator(code)
+    except IndicatorWithdrawn as error:
+        return _withdrawn_page(request, error)
+    earlier, withdrawn_figures = withdrawals.indicator_record(code)
     return render(
         request,
         "portal/indicator.html",
         {
+            "earlier": earlier,
+            "withdrawn_figures": withdrawn_figures,
+            "notices": withdrawals.cycle_notices(indicator.goal.cycle),
             "indicator": indicator,
             "goal": indicator.goal,
             "cycle": indicator.goal.cycle,
@@ -250,7 +296,10 @@ def indicator_download(request, code, fmt):
     table too); any other format is a 404."""
     if fmt not in exports.FORMATS:
         raise Http404("Unknown download format")
-    indicator = _published_indicator(code)
+    try:
+        indicator = _published_indicator(code)
+    except IndicatorWithdrawn as error:
+        return _withdrawn_page(request, error)
     page_url = request.build_absolute_uri(indicator.get_absolute_url())
     return exports.download_response(
         indicator,

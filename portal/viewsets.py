@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
@@ -22,7 +25,13 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.actions import record_measurement
-from portal.admin_forms import GoalAdminForm, IndicatorAdminForm, MeasurementAdminForm
+from portal.admin_forms import (
+    CycleAdminForm,
+    GoalAdminForm,
+    IndicatorAdminForm,
+    MeasurementAdminForm,
+    WithdrawalForm,
+)
 from portal.filters import (
     GoalFilterSet,
     IndicatorFilterSet,
@@ -40,6 +49,7 @@ from portal.models import (
 )
 from portal.months import iso_month
 from portal.recompute import RecomputeMixin, affected_cycle_ids, schedule_recompute
+from portal.withdrawals import needs_withdrawal, withdraw
 
 LIST_ACTIONS = ["view", "change", "delete"]
 
@@ -91,16 +101,52 @@ class ScopedEditView(ScopedQuerysetMixin, RecomputeMixin, generic.EditView):
 
 
 class ScopedDeleteView(ScopedQuerysetMixin, generic.DeleteView):
-    """Delete view that cannot load another department's object (404)."""
+    """Delete view that cannot load another department's object (404). Deleting an indicator
+    or figure of a cycle published once is a withdrawal (portal.withdrawals): refused to
+    department editors, and a city administrator gives the reason that is published."""
 
     scope_actions = ["delete"]
+    withdrawal_template_name = "portal/admin/confirm_withdrawal.html"
 
     def get_queryset(self):
         return self.get_scoped_queryset()
 
+    @cached_property
+    def is_withdrawal(self) -> bool:
+        return needs_withdrawal(self.object)
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.is_withdrawal and not self.user_has_permission_for_instance("delete", self.object):
+            messages.error(
+                request,
+                _(
+                    "'%(object)s' belongs to a published cycle: it stays on record. Correct a "
+                    "figure with a reason, or request a target adjustment; only a city "
+                    "administrator can withdraw it, with a reason that is published."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return WithdrawalForm if self.is_withdrawal else super().get_form_class()
+
+    def get_template_names(self):
+        if self.is_withdrawal:
+            return [self.withdrawal_template_name]
+        return super().get_template_names()
+
+    def form_valid(self, form):
+        self.reason = form.cleaned_data.get("reason", "")
+        return super().form_valid(form)
+
     def delete_action(self):
         cycle_ids = set() if isinstance(self.object, Cycle) else affected_cycle_ids(self.object)
-        super().delete_action()
+        with transaction.atomic():
+            if self.is_withdrawal:
+                withdraw(self.object, self.request.user, self.reason)
+            super().delete_action()
         schedule_recompute(cycle_ids)
 
 
@@ -238,6 +284,9 @@ class CycleViewSet(PortalModelViewSet):
     list_filter = ["published", "closed"]
     search_fields = ["name"]
     ordering = ["-year"]
+    edit_handler = ObjectList(
+        [*Cycle.panels, FieldPanel("publication_reason")], base_form_class=CycleAdminForm
+    )
 
 
 class GoalViewSet(PortalModelViewSet):

@@ -17,7 +17,7 @@ register_policies()
 register_policies(lockouts.POLICIES)
 register_policies(interface_admin.POLICIES)
 
-from portal import home, import_views  # noqa: E402
+from portal import home, import_views, withdrawals  # noqa: E402
 from portal.actions import ADJUSTMENT_APPROVED, ADJUSTMENT_REJECTED  # noqa: E402
 from portal.adjustment_views import PerformanceViewSetGroup  # noqa: E402
 from portal.models import Indicator, Status  # noqa: E402
@@ -60,6 +60,17 @@ hooks.register("register_log_actions", import_views.register_import_log_actions)
 def register_adjustment_log_actions(actions):
     actions.register_action(ADJUSTMENT_APPROVED, _("Approve target adjustment"), _("Approved"))
     actions.register_action(ADJUSTMENT_REJECTED, _("Reject target adjustment"), _("Rejected"))
+
+
+@hooks.register("register_log_actions")
+def register_withdrawal_log_actions(actions):
+    for action, label in (
+        (withdrawals.INDICATOR_WITHDRAWN, _("Withdraw a published indicator")),
+        (withdrawals.MEASUREMENT_WITHDRAWN, _("Withdraw a published figure")),
+        (withdrawals.CYCLE_UNPUBLISHED, _("Take a published cycle off the site")),
+        (withdrawals.CYCLE_REPUBLISHED, _("Publish a cycle again")),
+    ):
+        actions.register_action(action, label, label)
 
 
 # The public home page's figures (HomePage.get_context asks this hook; portal.home reads the

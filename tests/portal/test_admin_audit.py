@@ -151,7 +151,11 @@ def test_create_edit_delete_are_logged_with_the_user(client, world, namespace, m
     assert logs(created, model, "wagtail.edit").filter(user=admin).count() == 1
 
     created.refresh_from_db()
-    response = client.post(reverse(f"{namespace}:delete", args=[created.pk]))
+    # An indicator of a published cycle is withdrawn with a reason (portal.withdrawals); the
+    # other models' delete forms ignore it.
+    response = client.post(
+        reverse(f"{namespace}:delete", args=[created.pk]), {"reason": "重复录入"}
+    )
     assert response.status_code == 302
     assert not model.objects.filter(pk=created.pk).exists()
     deleted = logs(created.pk, model, "wagtail.delete").get()
@@ -294,12 +298,15 @@ def test_a_correction_cannot_move_the_value_to_another_indicator_or_month(client
 
 
 def test_deleting_a_measurement_is_logged(client, world):
+    # A published figure: only a city administrator deletes it, with a reason
+    # (tests/portal/test_withdrawals.py).
     measurement = world["meas_a"]
-    client.force_login(world["editor"])
-    assert (
-        client.post(reverse("portal_measurement:delete", args=[measurement.pk])).status_code == 302
+    client.force_login(world["city_admin"])
+    response = client.post(
+        reverse("portal_measurement:delete", args=[measurement.pk]), {"reason": "重复填报"}
     )
-    assert logs(measurement, Measurement, "wagtail.delete").get().user == world["editor"]
+    assert response.status_code == 302
+    assert logs(measurement, Measurement, "wagtail.delete").get().user == world["city_admin"]
 
 
 def test_the_edit_screen_shows_the_correction_history(client, world):
@@ -353,10 +360,10 @@ def test_deleting_an_indicator_recomputes_its_cycle(
 ):
     indicator = IndicatorFactory(goal=world["goal_a"], code="A-09")
     MeasurementFactory(indicator=indicator)
-    client.force_login(world["editor"])
+    client.force_login(world["city_admin"])  # a published cycle's: withdrawn with a reason
     with mock.patch("portal.evaluation.recompute_cycle") as recompute:
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("portal_indicator:delete", args=[indicator.pk]))
+            client.post(reverse("portal_indicator:delete", args=[indicator.pk]), {"reason": "重复"})
     assert not Indicator.objects.filter(pk=indicator.pk).exists()
     recompute.assert_called_once_with(world["cycle"])
 
