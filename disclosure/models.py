@@ -23,7 +23,7 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Page, PageManager
+from wagtail.models import AbstractGroupApprovalTask, Page, PageLogEntry, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -283,7 +283,30 @@ class ReportPage(ReportPdfMixin, Page):
         context["earlier_versions"] = (
             [] if previewing else snapshots.earlier_versions(self, current)
         )
+        context["publication_history"] = self.publication_history()
         return context
+
+    def publication_history(self) -> list[tuple[str, datetime.date]]:
+        """("published" | "updated" | "withdrawn", date) from the first publication on, when the
+        report was ever published again or taken off the site: a report changed after it was
+        published says so (issue 13: no quiet change). Empty for a report published once."""
+        events = list(
+            PageLogEntry.objects.filter(
+                page=self, action__in=["wagtail.publish", "wagtail.unpublish"]
+            )
+            .order_by("timestamp", "pk")
+            .values_list("action", "timestamp")
+        )
+        if len(events) < 2:
+            return []
+        history = []
+        for action, at in events:
+            if action == "wagtail.unpublish":
+                kind = "withdrawn"
+            else:
+                kind = "updated" if history else "published"
+            history.append((kind, timezone.localdate(at)))
+        return history
 
 
 class ReportSnapshot(models.Model):
