@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Start/stop a single-node OpenSearch 2.19 for the test suite on 127.0.0.1:9250 (HTTP).
 #   scripts/opensearch.sh start|stop|status|build
+# Another node beside it: OPENSEARCH_HOME_DIR, OPENSEARCH_PORT, OPENSEARCH_TRANSPORT_PORT,
+# OPENSEARCH_HEAP; OPENSEARCH_KEEP_DATA=1 keeps its indices across a stop and start.
 # The node is built from Maven Central artifacts by search/engine_node (a small launcher over
 # org.opensearch:opensearch + transport-netty4-client + analysis-common on Java 17): no
 # distribution download, no security plugin. Data and logs live in /tmp/portal-opensearch and
@@ -81,7 +83,9 @@ start() {
   build
   # A fresh node every time: indices left by a killed test run must not pile up. A node killed
   # hard leaves a pid file; a dead pid is harmless, a live one was handled above.
-  rm -rf "$HOME_DIR/data" "$PID_FILE"
+  # OPENSEARCH_KEEP_DATA=1 restarts a node on its data instead, as a real restart does (the
+  # deploy checks stop and start their own node: tests/deploy/test_search_faults.py).
+  if [ "${OPENSEARCH_KEEP_DATA:-0}" = 1 ]; then rm -f "$PID_FILE"; else rm -rf "$HOME_DIR/data" "$PID_FILE"; fi
   mkdir -p "$HOME_DIR"
   local started_at=$SECONDS
   # setsid: the node must not die with the shell that started it (make, a CI step).

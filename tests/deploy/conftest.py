@@ -1,8 +1,10 @@
-"""A throwaway PostgreSQL cluster and the production app on it, as real processes: the
-suite's own database server is never stopped or touched (scripts/pg.sh on a free port)."""
+"""A throwaway PostgreSQL cluster, an OpenSearch node and the production app on them, as real
+processes: the suite's own database server and search node are never stopped or touched
+(scripts/pg.sh and scripts/opensearch.sh on free ports)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import free_port
-from tests.deploy.processes import get
+from tests.deploy.processes import APP_LOG_PREFIX, get
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -102,25 +104,27 @@ def app(cluster, tmp_path_factory):
     return running
 
 
-@pytest.fixture
-def server(app):
-    """gunicorn with two workers, as production runs it; its base URL."""
+@contextlib.contextmanager
+def serving(env: dict, workers: int = 2):
+    """gunicorn with ``workers`` workers on ``env``, as production runs it; its base URL."""
     port = free_port()
+    # The app's log (warnings such as "search unavailable: ..."), for a failing check to show.
+    log = tempfile.NamedTemporaryFile(prefix=APP_LOG_PREFIX, suffix=".log", delete=False)
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "portal.wsgi:application",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env={**app.env, "DATABASE_URL": app.cluster.url()},
+        env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -134,3 +138,88 @@ def server(app):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
+        os.unlink(log.name)
+
+
+@pytest.fixture
+def server(app):
+    """gunicorn with two workers on the throwaway cluster; its base URL."""
+    with serving({**app.env, "DATABASE_URL": app.cluster.url()}) as base:
+        yield base
+
+
+@dataclass
+class SearchNode:
+    """An OpenSearch node of the deploy checks' own (scripts/opensearch.sh on free ports and a
+    data folder of its own): the suite's node on 127.0.0.1:9250 is never stopped."""
+
+    home: str
+    port: int
+    transport_port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def run(self, command: str) -> None:
+        env = {
+            **os.environ,
+            "OPENSEARCH_HOME_DIR": self.home,
+            "OPENSEARCH_PORT": str(self.port),
+            "OPENSEARCH_TRANSPORT_PORT": str(self.transport_port),
+            "OPENSEARCH_HEAP": "512m",
+            # A restart keeps the indices, as a real node's does.
+            "OPENSEARCH_KEEP_DATA": "1",
+        }
+        done = subprocess.run(
+            [str(ROOT / "scripts" / "opensearch.sh"), command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    def start(self) -> None:
+        self.run("start")
+
+    def stop(self) -> None:
+        self.run("stop")
+
+
+@pytest.fixture(scope="package")
+def search_node():
+    node = SearchNode(
+        home=tempfile.mkdtemp(prefix="portal-fault-os-"),
+        port=free_port(),
+        transport_port=free_port(),
+    )
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(node.home, ignore_errors=True)
+
+
+@pytest.fixture(scope="package")
+def search_app(app, search_node):
+    """The same production app, searching on the deploy checks' own OpenSearch node, with
+    the city indexed."""
+    env = {
+        **app.env,
+        "SEARCH_URL": search_node.url,
+        "SEARCH_ENGINE": "opensearch",
+        "SEARCH_INDEX_PREFIX": "fault-portal",
+        "SEARCH_TIMEOUT": "5",  # a shared, loaded test machine; production's default is 2
+    }
+    running = App(cluster=app.cluster, env=env)
+    running.manage("search_index", "rebuild", "--no-progress")
+    return running
+
+
+@pytest.fixture
+def search_server(search_app):
+    with serving({**search_app.env, "DATABASE_URL": search_app.cluster.url()}) as base:
+        yield base

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import glob
+import tempfile
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +27,15 @@ def get(url: str, timeout: float = 10) -> tuple[int, dict]:
         return error.code, dict(error.headers)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, {}
+
+
+# gunicorn started by the deploy checks logs into files named so (tests/deploy/conftest.py).
+APP_LOG_PREFIX = "portal-fault-gunicorn-"
+
+
+def app_log() -> str:
+    """The last lines each running app server logged, for a failing check's message."""
+    lines = []
+    for path in sorted(Path(tempfile.gettempdir()).glob(f"{APP_LOG_PREFIX}*.log")):
+        lines += path.read_text(errors="replace").splitlines()[-20:]
+    return "\n".join(lines)
