@@ -167,6 +167,48 @@ def adjustment_labels() -> dict[str, str]:
     }
 
 
+WITHDRAWAL_KEYS = ["indicator", "month", "value", "withdrawn_on", "reason"]
+
+
+def withdrawal_labels() -> dict[str, str]:
+    """The withdrawn figures' headings (portal.withdrawals): the figures a city administrator
+    withdrew from this indicator, and those of earlier indicators withdrawn under its code."""
+    return {
+        "indicator": _("Indicator"),
+        "month": _("Month"),
+        "value": _("Withdrawn value"),
+        "withdrawn_on": _("Withdrawn on"),
+        "reason": _("Reason"),
+    }
+
+
+def withdrawal_records(code: str, earlier=(), figures=()) -> list[dict]:
+    """One row per withdrawn figure: this indicator's (``figures``) and each earlier
+    indicator's under the same code (``earlier``), newest withdrawal first."""
+    rows = [
+        {
+            "indicator": code,
+            "month": f.month,
+            "value": f.value,
+            "withdrawn_on": f.withdrawn_on.isoformat(),
+            "reason": f.reason,
+        }
+        for f in figures
+    ]
+    for w in earlier:
+        rows += [
+            {
+                "indicator": f"{w.code} {w.name}",
+                "month": figure.get("month", ""),
+                "value": figure.get("value", ""),
+                "withdrawn_on": w.withdrawn_on.isoformat(),
+                "reason": w.reason,
+            }
+            for figure in w.figures
+        ]
+    return rows
+
+
 def adjustment_records(indicator: Indicator) -> list[dict]:
     """The indicator's approved target adjustments (``Indicator.adjustments``), oldest first:
     the public record of every change of its terms after its cycle was published."""
@@ -335,6 +377,7 @@ def to_xlsx(
     unit: str = "",
     corrections: list[dict] | None = None,
     adjustments: list[dict] | None = None,
+    withdrawn: list[dict] | None = None,
 ) -> bytes:
     about = about_frame(
         [
@@ -352,12 +395,14 @@ def to_xlsx(
     )
     fixes = pd.DataFrame(corrections or [], columns=CORRECTION_KEYS)
     changes = pd.DataFrame(adjustments or [], columns=ADJUSTMENT_KEYS)
+    gone = pd.DataFrame(withdrawn or [], columns=WITHDRAWAL_KEYS)
     return workbook(
         [
             ("data", table.rename(columns=column_labels(unit))),
             ("about", about),
             ("corrections", fixes.rename(columns=correction_labels())),
             ("adjustments", changes.rename(columns=adjustment_labels())),
+            ("withdrawn", gone.rename(columns=withdrawal_labels())),
         ]
     )
 
@@ -368,6 +413,7 @@ def to_json(
     unit: str = "",
     corrections: list[dict] | None = None,
     adjustments: list[dict] | None = None,
+    withdrawn: list[dict] | None = None,
 ) -> bytes:
     return json_bytes(
         {
@@ -378,17 +424,26 @@ def to_json(
             "corrections": corrections or [],
             "adjustment_columns": columns_json(ADJUSTMENT_KEYS, adjustment_labels()),
             "adjustments": adjustments or [],
+            "withdrawn_columns": columns_json(WITHDRAWAL_KEYS, withdrawal_labels()),
+            "withdrawn": withdrawn or [],
         }
     )
 
 
 def download_response(
-    indicator: Indicator, series: pd.DataFrame, fmt: str, *, page_url: str, corrections=()
+    indicator: Indicator,
+    series: pd.DataFrame,
+    fmt: str,
+    *,
+    page_url: str,
+    corrections=(),
+    withdrawn=(),
 ):
     """An attachment response with the indicator's table in ``fmt`` (csv, xlsx or json).
 
     CSV holds the one data table; XLSX and JSON add what the page says about it (metadata) and
-    its corrections table (``corrections``: MeasurementCorrection rows with ``role`` set)."""
+    its corrections table (``corrections``: MeasurementCorrection rows with ``role`` set) and
+    the withdrawn figures (``withdrawn``: ``withdrawal_records`` rows)."""
     table = indicator_table(series)
     unit = indicator.unit
     fixes = correction_records(corrections)
@@ -397,10 +452,10 @@ def download_response(
         body = to_csv(table, unit)
     elif fmt == "xlsx":
         meta = metadata(indicator, table, page_url=page_url)
-        body = to_xlsx(table, meta, unit, fixes, changes)
+        body = to_xlsx(table, meta, unit, fixes, changes, list(withdrawn))
     elif fmt == "json":
         meta = metadata(indicator, table, page_url=page_url)
-        body = to_json(table, meta, unit, fixes, changes)
+        body = to_json(table, meta, unit, fixes, changes, list(withdrawn))
     else:
         raise ValueError(fmt)
     return attachment(body, fmt, indicator.code)

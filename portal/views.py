@@ -301,12 +301,14 @@ def indicator_download(request, code, fmt):
     except IndicatorWithdrawn as error:
         return _withdrawn_page(request, error)
     page_url = request.build_absolute_uri(indicator.get_absolute_url())
+    earlier, figures = withdrawals.indicator_record(code)
     return exports.download_response(
         indicator,
         indicator_series(indicator),
         fmt,
         page_url=page_url,
         corrections=_corrections(indicator),
+        withdrawn=exports.withdrawal_records(code, earlier, figures),
     )
 
 

@@ -44,6 +44,15 @@ def search(base: str, text: str) -> tuple[int, dict]:
         return status, {}
 
 
+def warm_up(base: str) -> None:
+    """Wait until the new node answers a search (a cold JVM's first ones are slow), bounded."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if search(base, "企业开办")[0] == 200:
+            return
+        time.sleep(1)
+
+
 def aliases(node) -> dict[str, str]:
     """alias -> index on the node."""
     with urllib.request.urlopen(f"{node.url}/_cat/aliases?format=json", timeout=10) as reply:
@@ -54,6 +63,7 @@ def test_search_engine_stopped_while_the_site_serves(search_app, search_node, se
     code = search_app.manage(
         "shell", "-c", "from portal.models import Indicator; print(Indicator.objects.first().code)"
     ).split()[-1]
+    warm_up(search_server)
     status, found = search(search_server, "企业开办")
     assert status == 200 and found["total"] > 0, (found, app_log())
 
@@ -82,6 +92,7 @@ def test_search_engine_stopped_while_the_site_serves(search_app, search_node, se
         assert "pending:   0" not in state, state
     finally:
         search_node.start()
+    warm_up(search_server)
 
     sent = search_app.manage("search_index", "retry")
     assert "0 update(s) waiting" in sent, sent
@@ -94,6 +105,7 @@ def test_search_engine_stopped_while_the_site_serves(search_app, search_node, se
 def test_an_upgrade_rebuilds_the_index_while_searches_keep_answering(
     search_app, search_node, search_server
 ):
+    warm_up(search_server)
     before = aliases(search_node)["fault-portal"]
     answers: list[tuple[int, int]] = []  # (status, total)
     stop = threading.Event()

@@ -10,8 +10,11 @@ and a city administrator.
 """
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import ModelLogEntry
@@ -132,6 +135,12 @@ def test_an_indicator_recreated_under_the_same_code_shows_the_one_it_replaced(cl
     assert "An earlier indicator was published under this code and withdrawn" in content
     assert "指标名称调整" in content
     assert "45" in content  # the old figures are still there to compare
+    # The downloads carry them too.
+    payload = json.loads(client.get("/indicators/A-07/data.json", **EN).content)
+    assert {(row["month"], row["value"], row["reason"]) for row in payload["withdrawn"]} == {
+        ("2025-01", "40", "指标名称调整"),
+        ("2025-02", "45", "指标名称调整"),
+    }
 
 
 # ---- figures --------------------------------------------------------------------------------
@@ -156,6 +165,14 @@ def test_a_withdrawn_figure_is_listed_on_its_indicators_page(client, world):
     assert status == 200
     assert "Published figures withdrawn by a city administrator" in content
     assert "重复填报" in content and "2025-03" in content
+    sheets = pd.read_excel(
+        io.BytesIO(client.get(world["ind_a"].get_absolute_url() + "data.xlsx", **EN).content),
+        sheet_name=None,
+        dtype=str,
+    )
+    assert sheets["withdrawn"][["Month", "Withdrawn value", "Reason"]].values.tolist() == [
+        ["2025-03", "11", "重复填报"]
+    ]
 
 
 def test_a_figure_deleted_and_entered_again_cannot_skip_the_correction_history(client, world):
