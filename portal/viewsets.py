@@ -78,6 +78,13 @@ class ScopedIndexView(ScopedQuerysetMixin, generic.IndexView):
     annotations = None
     prefetch_related = ()
 
+    def get_delete_url(self, instance):
+        # No "Delete" on a row the user may not delete (a published indicator or figure, for
+        # a department editor: portal.withdrawals).
+        if self.user_has_permission_for_instance("delete", instance):
+            return super().get_delete_url(instance)
+        return None
+
     def get_base_queryset(self):
         queryset = self.get_scoped_queryset()
         if self.annotations:
@@ -478,7 +485,7 @@ class MeasurementViewSet(PortalModelViewSet):
     filterset_class = MeasurementFilterSet
     search_fields = ["indicator__code", "indicator__name", "note", "source"]
     ordering = ["-period", "indicator__code"]
-    list_select_related = ("indicator__goal__owner", "entered_by")
+    list_select_related = ("indicator__goal__owner", "indicator__goal__cycle", "entered_by")
     inspect_view_enabled = True
     inspect_view_fields = [
         "indicator",

@@ -57,9 +57,10 @@ def test_a_department_editor_cannot_delete_an_indicator_of_a_published_cycle(cli
     assert Indicator.objects.filter(pk=indicator.pk).exists()
     assert indicator.measurements.count() == 2
     assert "stays on record" in response.content.decode()
-    # The edit screen offers no delete either.
-    edit = client.get(url("portal_indicator", "edit", indicator)).content.decode()
-    assert url("portal_indicator", "delete", indicator) not in edit
+    # Neither the edit screen nor the listing offers it.
+    for screen in (url("portal_indicator", "edit", indicator), url("portal_indicator", "index")):
+        content = client.get(screen).content.decode()
+        assert url("portal_indicator", "delete", indicator) not in content, screen
 
 
 def test_an_indicator_of_a_cycle_never_published_is_deleted_as_before(client, world):
