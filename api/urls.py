@@ -32,5 +32,13 @@ urlpatterns = [
     ),
     # The split view serves Swagger UI's start-up script as a file of its own: the site's
     # Content-Security-Policy runs no inline script (portal/security.py).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # GET only: DRF's OPTIONS answer renders through the page's HTML renderer, which names no
+    # template (a 500).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", http_method_names=["get", "head"]
+        ),
+        name="docs",
+    ),
 ]

@@ -131,6 +131,8 @@ def addresses(django_db_setup, django_db_blocker):
             "search:search": [{}],
             "search:api": [{}],
             "disclosure:index": [{}],
+            "disclosure:feed": [{}],
+            "disclosure:department_feed": [{"department": department.slug}, {"department": "x"}],
             "disclosure:block": [
                 *({"page_id": charted.pk, "block_id": block_id, "fmt": f} for f in formats),
                 {"page_id": huge, "block_id": block_id, "fmt": "csv"},
@@ -167,6 +169,14 @@ def addresses(django_db_setup, django_db_blocker):
                 {"page_view_restriction_id": 99999999999999999999, "page_id": 1},
             ],
         }
+        api_lists = ("department", "cycle", "goal", "indicator", "measurement", "evaluation")
+        api_lists += ("report", "survey-result", "case")
+        kwargs |= {f"api:{name}-list": [{}] for name in api_lists}
+        kwargs |= {f"api:{name}": [{}] for name in ("root", "goal-tree", "schema", "docs")}
+        kwargs["api:evaluation-detail"] = [
+            {"slug": department.slug, "year": cycle.year},
+            {"slug": department.slug, "year": huge},
+        ]
         urls = {name: [reverse(name, kwargs=k) for k in values] for name, values in kwargs.items()}
         # Wagtail serves the page tree at its catch-all pattern.
         urls["wagtail_serve"] = [Page.objects.get(depth=2).url, index.url, report.url]
