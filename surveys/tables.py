@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal import exports
 from portal.months import iso_month
@@ -50,7 +51,9 @@ def result_labels() -> dict[str, str]:
     return {
         "period": _("Month"),
         "survey": _("Survey"),
-        "origin": _("Origin"),
+        # Its own context: "Origin" and "Source" (the column after) are both 来源 otherwise,
+        # and a download had two columns with one heading.
+        "origin": pgettext("survey result origin", "Origin"),
         "responses": _("Responses"),
         "mean_score": _("Mean score (1–5)"),
         "satisfied_share": _("Satisfied share (%)"),
