@@ -17,6 +17,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import exports, rankings
 from portal.i18n import is_english, localized
@@ -361,8 +362,9 @@ SURVEY_FIELDS = (
     MONTH,
     Field(
         "origin",
-        # Not "Origin": its Chinese (来源) is that of "Source", the column after.
-        _("Origin of the results"),
+        # As on the survey page (``surveys.tables.result_labels``): a context of its own, since
+        # "Origin" and "Source" (the column after) are both 来源 without one.
+        pgettext_lazy("survey result origin", "Origin"),
         _("Ratings sent on this site, or results an editor entered from a survey run elsewhere."),
     ),
     Field("responses", _("Responses"), _("How many residents answered in the month."), _("count")),

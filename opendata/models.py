@@ -51,10 +51,12 @@ class OpenDataSettings(BaseGenericSetting):
 class DatasetFile(models.Model):
     """Where one dataset's files are stored for one language, and what they hold.
 
-    ``data_version`` is the portal's data version (``portal.cache``) the files were checked
-    against: while it is current the stored files are served as they are; after any data
-    change they are built again once, and written only when their content (``digest``)
-    changed, which is also when ``last_changed`` moves.
+    Written only by the build (``opendata.building``), never by a request. ``data_version`` is
+    the portal's data version (``portal.cache``) the build read before it read the data: while
+    it is current the files are up to date; after a data change the page says that newer
+    files are being built, and serves these until then. A build writes new files only when
+    their content (``digest``) changed, which is also when ``last_changed`` moves;
+    ``checked_at`` (the files' "data as of") moves with every build that read the data.
     """
 
     key = models.CharField(_("dataset"), max_length=80)
@@ -64,6 +66,7 @@ class DatasetFile(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     last_changed = models.DateTimeField(_("data last changed"), null=True, blank=True)
     generated_at = models.DateTimeField(_("files written at"))
+    checked_at = models.DateTimeField(_("data as of"), null=True, blank=True)
     # {"csv": {"name": storage name, "size": bytes}, "xlsx": …, "json": …}
     files = models.JSONField(_("files"), default=dict)
 

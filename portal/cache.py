@@ -10,15 +10,27 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.utils import translation
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "portal:data-version"
+
+# Sent once the data version has moved, after the commit: what is built from the data ahead of
+# the requests (the open-data files) is built again, in the background.
+data_version_moved = Signal()
+
+# Set by a bump, cleared by the first after-commit callback that moves the version.
+_bump_due = threading.local()
 
 # True inside ``batched_bumps()``: the signal receivers leave the bump to its end.
 _BUMPS_BATCHED = contextvars.ContextVar("portal_cache_bumps_batched", default=False)
@@ -37,15 +49,28 @@ def data_version() -> int | None:
 
 
 def bump_data_version() -> None:
-    """Invalidate every cached public page (after the transaction commits)."""
+    """Invalidate every cached public page (after the transaction commits).
 
-    def _do():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    The bumps of one transaction move the version once (an import's thousands of rows, one
+    move, one ``data_version_moved``).
+    """
+    _bump_due.due = True
+    # One callback per call, not per transaction: a savepoint rolled back drops the callbacks
+    # registered inside it; the first callback to run does the bump, the others find it done.
+    transaction.on_commit(_move_version)
 
-    transaction.on_commit(_do)
+
+def _move_version() -> None:
+    if not getattr(_bump_due, "due", False):
+        return
+    _bump_due.due = False
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    for receiver, error in data_version_moved.send_robust(sender=None):
+        if isinstance(error, Exception):
+            logger.error("data_version_moved: %r failed", receiver, exc_info=error)
 
 
 def bump_on_signal(sender=None, **kwargs) -> None:
@@ -121,7 +146,13 @@ def cached_public_page(view):
             if cached is not None:
                 return cached
         response = view(request, *args, **kwargs)
-        if key and response.status_code == 200 and not getattr(response, "streaming", False):
+        if (
+            key
+            and response.status_code == 200
+            and not getattr(response, "streaming", False)
+            # A view says this answer is about to change without a data change (no-store).
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             # CSRF tokens are per visitor: never cache a page that carries one (why a scan:

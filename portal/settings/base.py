@@ -259,6 +259,10 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600
 CHART_CACHE_SECONDS = int(os.environ.get("CHART_CACHE_SECONDS", "86400"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The open-data files (/data/) are built by a task queued when the data changed; it waits this
+# many seconds first, so the recompute that follows an import is in the same build (a backend
+# that cannot defer a task, like the immediate one of the demo and the tests, runs it at once).
+OPEN_DATA_BUILD_DELAY = int(os.environ.get("OPEN_DATA_BUILD_DELAY", "30"))
 
 # Residents' ratings (surveys/): the captcha, the rate limit and the client identity.
 # The captcha's audio alternative (适老化) is spoken by flite (Debian's package) when installed.

@@ -27,8 +27,14 @@ HIDDEN_YEAR = YEAR + 1
 
 
 @pytest.fixture
-def city(settings):
+def city(settings, django_capture_on_commit_callbacks):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    # The files are built once the data commits (the immediate task backend of the tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        return _build()
+
+
+def _build():
     build_city(departments=2, months=3)
     department = Department.objects.order_by("pk").first()
     department.name = "青川市数据资源局"
