@@ -8,8 +8,9 @@
 # BENCH_REDIS=1 (default: a private redis-server as the shared cache, as in production; 0 = database cache),
 # BENCH_SEARCH=1 (default: the search benchmark after the load benchmark; 0 skips it),
 # BENCH_SURVEYS=1 (default: the rating-form and aggregation benchmarks; 0 skips them),
-# BENCH_ONLY=pages,reports,search,surveys,push,api (run only these parts, e.g. BENCH_ONLY=surveys;
-# surveys is ratings + aggregation; push is the push API; api is the read API's list endpoints),
+# BENCH_ONLY=pages,reports,search,surveys,push,api,opendata (run only these parts, e.g. BENCH_ONLY=surveys;
+# surveys is ratings + aggregation; push is the push API; api is the read API's list endpoints; opendata is
+# the open-data build and its served files),
 # BENCH_RATING_WORKERS (gunicorn workers for the rating form's run;
 # default BENCH_WORKERS).
 set -euo pipefail
@@ -381,6 +382,18 @@ if wanted api; then
     stop_server
   else
     FAILED+=(server-api)
+  fi
+fi
+
+# ---- open data: the whole catalogue built, and its largest file served ------------------
+if wanted opendata; then
+  log "Open data: building every file (twice: from nothing, then nothing changed)"
+  step opendata-build "$PY" bench/opendata_bench.py build
+  if start_server opendata; then
+    step opendata-serve "$PY" bench/opendata_bench.py serve --base-url "$BASE_URL"
+    stop_server
+  else
+    FAILED+=(server-opendata)
   fi
 fi
 

@@ -36,9 +36,13 @@ def main() -> int:
     from portal.models import Department
 
     if args.reset or not Department.objects.exists():
-        call_command("load_demo_data")  # prints every account it creates
+        # Prints every account it creates; the open-data files are built as it commits (the
+        # demo runs tasks at once).
+        call_command("load_demo_data")
     else:
         print("Demo data already loaded (`make demo-reset` rebuilds it).")
+        # Files a build of an older release left, or none yet: quick when nothing changed.
+        call_command("build_open_data", verbosity=0)
 
     # The search index (embedded SQLite FTS5: no search server needed), rebuilt each time so
     # it always matches the database.

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _bumps(callbacks) -> int:
     # Other apps queue their own work after the commit too (the search index).
-    return sum(cb.__qualname__.startswith("bump_data_version") for cb in callbacks)
+    return sum(cb.__qualname__ == "_move_version" for cb in callbacks)
 
 
 def test_saving_and_deleting_domain_rows_bumps_the_version(django_capture_on_commit_callbacks):
@@ -37,6 +37,22 @@ def test_changing_a_goals_co_departments_bumps_the_version(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         goal.co_departments.add(other)
     assert portal_cache.data_version() > before
+
+
+def test_the_bumps_of_one_transaction_move_the_version_once(django_capture_on_commit_callbacks):
+    moves = []
+    portal_cache.data_version_moved.connect(
+        lambda **kwargs: moves.append(portal_cache.data_version()),
+        weak=False,
+        dispatch_uid="test-moves",
+    )
+    before = portal_cache.data_version()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            DepartmentFactory.create_batch(5)  # five saves, five bumps asked for
+    finally:
+        portal_cache.data_version_moved.disconnect(dispatch_uid="test-moves")
+    assert moves == [before + 1]
 
 
 def test_batched_bumps_bump_once_at_the_end(django_capture_on_commit_callbacks):
