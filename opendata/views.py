@@ -39,16 +39,13 @@ def catalogue(request):
         }
         for item in stored
     ]
+    updating = any(item.state != files.CURRENT for item in stored)
     response = render(
         request,
         "opendata/catalogue.html",
-        {
-            "entries": entries,
-            "licence": files.licence_text(),
-            "updating": any(item.state != files.CURRENT for item in stored),
-        },
+        {"entries": entries, "licence": files.licence_text(), "updating": updating},
     )
-    if any(item.state != files.CURRENT for item in stored):
+    if updating:
         # The build ends without moving the data version: a copy of this page kept in the
         # page cache would go on saying "updating" after it.
         patch_cache_control(response, no_store=True)
