@@ -35,3 +35,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 SEARCH_EMBEDDED_PATH = os.path.join(
     tempfile.gettempdir(), f"portal-search-{DATABASES['default']['TEST']['NAME']}.sqlite3"
 )
+# Files the tests write (the open-data build after a commit, uploads) stay out of the working
+# tree's media/, one folder per test database.
+MEDIA_ROOT = os.path.join(
+    tempfile.gettempdir(), f"portal-media-{DATABASES['default']['TEST']['NAME']}"
+)
