@@ -32,6 +32,7 @@ class Entry:
 
     msgid: str = ""
     msgid_plural: str | None = None
+    msgctxt: str | None = None  # pgettext's context: the same msgid may have two entries
     msgstr: dict[int, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
     line: int = 0
@@ -80,14 +81,13 @@ def read_po(path: Path) -> list[Entry]:
         elif keyword.startswith("msgstr["):
             target = ("msgstr", int(keyword[7:-1]))
         elif keyword == "msgctxt":
+            entry = entry or start(lineno)
+            entry.msgctxt = ""
             target = ("msgctxt", None)
-            continue
         else:
             raise AssertionError(f"{path}:{lineno}: cannot read {raw!r}")
         text = ast.literal_eval(rest)  # PO strings use the same escapes as Python's
         name, index = target
-        if name == "msgctxt":
-            continue
         if name == "msgstr":
             entry.msgstr[index] = entry.msgstr.get(index, "") + text
         else:
@@ -130,7 +130,7 @@ GETTEXT_NAMES = {
     "npgettext",
     "npgettext_lazy",
 }
-APPS = ("portal", "search", "disclosure", "surveys")
+APPS = ("portal", "search", "disclosure", "surveys", "opendata")
 
 
 def source_messages() -> dict[str, str]:
@@ -202,7 +202,9 @@ def test_catalog_headers_name_their_language_and_plural_rule():
     assert "Language: en" in en.msgstr[0]
     # English needs no translation (the msgids are English), but the catalog covers the same
     # messages so that a translator can start from it.
-    assert {e.msgid for e in messages(EN_PO)} == {e.msgid for e in messages(ZH_PO)}
+    assert {(e.msgctxt, e.msgid) for e in messages(EN_PO)} == {
+        (e.msgctxt, e.msgid) for e in messages(ZH_PO)
+    }
 
 
 def test_compiled_chinese_catalog_matches_the_po_file():
@@ -213,6 +215,8 @@ def test_compiled_chinese_catalog_matches_the_po_file():
     for entry in messages(ZH_PO):
         if entry.msgid_plural is not None:
             got = compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+        elif entry.msgctxt is not None:
+            got = compiled.pgettext(entry.msgctxt, entry.msgid)
         else:
             got = compiled.gettext(entry.msgid)
         if got != entry.msgstr.get(0):
