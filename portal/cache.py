@@ -32,7 +32,7 @@ data_version_moved = Signal()
 # Set by a bump, cleared by the first after-commit callback that moves the version.
 _bump_due = threading.local()
 
-# True inside ``batched_bumps()``: the signal receivers leave the bump to its end.
+# True inside ``batched_bumps()``: every bump is left to its end.
 _BUMPS_BATCHED = contextvars.ContextVar("portal_cache_bumps_batched", default=False)
 
 
@@ -52,8 +52,12 @@ def bump_data_version() -> None:
     """Invalidate every cached public page (after the transaction commits).
 
     The bumps of one transaction move the version once (an import's thousands of rows, one
-    move, one ``data_version_moved``).
+    move, one ``data_version_moved``). Inside ``batched_bumps()`` it waits for the block's end,
+    which bumps once: a bump in the block (a recompute's) would move the version at the commit
+    and the block's own bump once more after it.
     """
+    if _BUMPS_BATCHED.get():
+        return
     _bump_due.due = True
     # One callback per call, not per transaction: a savepoint rolled back drops the callbacks
     # registered inside it; the first callback to run does the bump, the others find it done.
@@ -75,8 +79,7 @@ def _move_version() -> None:
 
 def bump_on_signal(sender=None, **kwargs) -> None:
     """Signal receiver: any change it is connected to invalidates every cached public page."""
-    if not _BUMPS_BATCHED.get():
-        bump_data_version()
+    bump_data_version()
 
 
 @contextlib.contextmanager
@@ -84,7 +87,8 @@ def batched_bumps():
     """Rows saved or deleted inside bump the data version once, at the end, not once each.
 
     For bulk loads such as the demo city: every bump is a cache write after the commit, and a
-    few thousand of them cost more than the rest of the load.
+    few thousand of them cost more than the rest of the load; and every move of the version
+    queues an open-data build.
     """
     token = _BUMPS_BATCHED.set(True)
     try:

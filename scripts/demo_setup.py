@@ -33,11 +33,13 @@ def main() -> int:
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
+    from opendata.tasks import forget_marks
     from portal.models import Department
 
+    forget_marks()  # left by a demo stopped during an open-data build
     if args.reset or not Department.objects.exists():
-        # Prints every account it creates; the open-data files are built as it commits (the
-        # demo runs tasks at once).
+        # Prints every account it creates; the open-data files are built as it commits (no
+        # request here: the build runs at once, portal.settings.dev).
         call_command("load_demo_data")
     else:
         print("Demo data already loaded (`make demo-reset` rebuilds it).")

@@ -263,6 +263,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # many seconds first, so the recompute that follows an import is in the same build (a backend
 # that cannot defer a task, like the immediate one of the demo and the tests, runs it at once).
 OPEN_DATA_BUILD_DELAY = int(os.environ.get("OPEN_DATA_BUILD_DELAY", "30"))
+# With no worker (the demo): a build that a request asked for runs in a thread once the response
+# is sent, not inside the request (opendata.tasks). Off here: the worker builds.
+OPEN_DATA_BUILD_AFTER_RESPONSE = False
 
 # Residents' ratings (surveys/): the captcha, the rate limit and the client identity.
 # The captcha's audio alternative (适老化) is spoken by flite (Debian's package) when installed.

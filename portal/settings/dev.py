@@ -10,3 +10,6 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 # The demo runs no worker: background tasks (search indexing, score recomputes, Wagtail's own)
 # run at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# So an editor's save does not wait for the open-data build (seconds): it runs in a thread once
+# the save's response is sent. The demo loader and `manage.py` commands build at once.
+OPEN_DATA_BUILD_AFTER_RESPONSE = True

@@ -230,8 +230,11 @@ def test_an_older_build_never_replaces_the_files_of_a_newer_one(city, commits, s
     assert {f["name"].rsplit("/", 1)[1] for f in record.files.values()} == stored
 
 
-def test_a_failing_dataset_is_logged_and_the_others_are_built(city, commits, caplog, monkeypatch):
+def test_a_failing_dataset_is_logged_and_the_others_are_built(
+    client, city, commits, caplog, monkeypatch
+):
     before = {r.key: r.digest for r in DatasetFile.objects.filter(language="en")}
+    served = _body(_download(client))
     catalogue = datasets.catalogue
 
     def broken():
@@ -251,8 +254,12 @@ def test_a_failing_dataset_is_logged_and_the_others_are_built(city, commits, cap
         call_command("build_open_data", verbosity=0)
     after = {r.key: r for r in DatasetFile.objects.filter(language="en")}
     assert after[KEY].digest == before[KEY]  # left as it was, still served
+    assert _body(_download(client)) == served
     assert set(after) == set(before)
+    # The datasets after it in the catalogue were built (it is the first).
+    assert datasets.catalogue()[0].key == KEY
     assert all(r.data_version == data_version() for k, r in after.items() if k != KEY)
+    assert after[KEY].data_version != data_version()
 
 
 def test_a_build_asked_for_while_one_runs_follows_it(city, commits, builds, monkeypatch):

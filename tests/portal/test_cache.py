@@ -61,6 +61,14 @@ def test_batched_bumps_bump_once_at_the_end(django_capture_on_commit_callbacks):
             departments = DepartmentFactory.create_batch(5)
             departments[0].delete()
     assert _bumps(callbacks) == 1  # not six
+    # A bump asked for by code, not by a saved row (a recompute's), waits for the end too:
+    # otherwise it moves the version when the block's transaction commits, and the block's own
+    # bump once more after that (two open-data builds for one load).
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with portal_cache.batched_bumps():
+            DepartmentFactory()
+            portal_cache.bump_data_version()
+    assert _bumps(callbacks) == 1
     # Outside the block every change bumps again.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         DepartmentFactory.create_batch(2)
