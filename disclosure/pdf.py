@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 
 from django.contrib.staticfiles import finders
@@ -82,6 +83,32 @@ def page_furniture_css(page) -> str:
     )
 
 
+# The chart rules of the site's stylesheet (``.chart-svg…``, normal display mode): WeasyPrint
+# draws an inline <svg> as an image of its own, which the document's stylesheets do not reach,
+# so each chart gets them as a <style> of its own (without it every line is a thin black one).
+_CHART_RULE = re.compile(r"^((?:circle)?\.chart-svg[^{]*)\{([^}]*)\}", re.MULTILINE)
+_CHART_OPENING = re.compile(r'(<svg class="chart-svg[^>]*>)')
+
+
+@functools.cache
+def chart_svg_css() -> str:
+    with open(finders.find(STYLESHEETS[0]), encoding="utf-8") as fh:
+        rules = _CHART_RULE.findall(fh.read())
+    # Not the rules of the <svg> element itself (its size, and which of the two drawings shows).
+    css = " ".join(
+        f"{selector.strip()} {{{body.strip()}}}"
+        for selector, body in rules
+        if "__" in selector or " " in selector.strip()
+    )
+    # WeasyPrint has no paint-order: the label's white halo would be drawn over its letters.
+    return css + " .chart-svg__target-label { stroke: none; }"
+
+
+def with_chart_styles(html: str) -> str:
+    style = f"<style>{chart_svg_css()}</style>"
+    return _CHART_OPENING.sub(lambda m: m.group(1) + style, html)
+
+
 def render_report_pdf(page, request) -> bytes:
     """The report as PDF bytes (the page's context, the PDF template and stylesheets)."""
     from weasyprint import CSS, HTML
@@ -89,7 +116,9 @@ def render_report_pdf(page, request) -> bytes:
 
     context = page.get_context(request)
     context["pdf"] = True
-    html = render_to_string("disclosure/report_pdf.html", context, request=request)
+    html = with_chart_styles(
+        render_to_string("disclosure/report_pdf.html", context, request=request)
+    )
     # Nothing is fetched while rendering (the stylesheets are read here, the charts are inline
     # SVG): a link in a report's text can never make the server request another address.
     fetcher = URLFetcher(allowed_protocols=["data"])

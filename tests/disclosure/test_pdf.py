@@ -82,6 +82,10 @@ def test_a_report_with_an_indicator_chart_has_the_chart_as_vector_graphics(clien
     # The SVG's lines are PDF path operators (a picture would be an image XObject instead).
     assert re.search(rb"[\d.]+ [\d.]+ l\b", content)
     assert not any(page.images for page in reader.pages)
+    # Drawn in the chart's colours (the site's stylesheet does not reach an SVG in WeasyPrint):
+    # the actual line in the site's blue #0b4f9c and the target in brown #8a5a00, not black.
+    assert b"0.043137 0.309804 0.611765 RG" in content
+    assert b"0.541176 0.352941 0 RG" in content
 
 
 @needs_weasyprint
