@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -161,3 +162,31 @@ def test_downloads_of_an_unknown_block_or_a_draft_report_are_not_found(client, i
     assert client.get(f"/reports/{report.pk}/blocks/nope.csv").status_code == 404
     assert client.get(f"/reports/{report.pk}/blocks/{block_id}.exe").status_code == 404
     assert client.get(f"/reports/{draft.pk}/blocks/{draft.body[0].id}.csv").status_code == 404
+
+
+def test_a_report_published_before_snapshots_is_frozen_by_the_command(
+    client, indicator, django_capture_on_commit_callbacks
+):
+    report = make_report("2024年度报告", body=[chart(indicator.code)])
+    ReportSnapshot.objects.filter(page=report).delete()  # as published by an older release
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(2025, 1, 1), Decimal("80"), reason="更正")
+    assert chart_rows(soup(client.get(report.url)))[0][:2] == ["2025-01", "80"]  # live data
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("snapshot_reports", "--dry-run", stdout=out)
+    assert "2024年度报告" in out.getvalue() and not ReportSnapshot.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("snapshot_reports", stdout=out)
+    assert ReportSnapshot.objects.filter(page=report, revision=report.live_revision).count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(2025, 1, 1), Decimal("70"), reason="再更正")
+    page = soup(client.get(report.url))
+    assert chart_rows(page)[0][:2] == ["2025-01", "80"]  # frozen as it stood
+    assert "70" in page.select_one(".correction-notice").get_text()
+    out = io.StringIO()
+    call_command("snapshot_reports", stdout=out)  # a second run leaves it alone
+    assert "0 report(s)" in out.getvalue()
+    assert ReportSnapshot.objects.filter(page=report).count() == 1
