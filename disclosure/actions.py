@@ -18,6 +18,7 @@ from disclosure.monthly import (
     monthly_summary,
     monthly_title,
 )
+from disclosure.snapshots import take_snapshot
 from portal.permissions import (
     can_manage_all_departments,
     editable_departments,
@@ -125,3 +126,17 @@ def draft_monthly_report(
             live=existing.live,
             review_cancelled=bool(review),
         )
+
+
+def freeze_live_reports(*, dry_run: bool = False) -> list[ReportPage]:
+    """Snapshot every live report whose live revision has none (a report published before
+    snapshots existed shows today's figures until then); the reports frozen. Run once after
+    upgrading to a release with snapshots (``manage.py snapshot_reports``)."""
+    frozen = []
+    for page in ReportPage.objects.live().exclude(live_revision=None).specific():
+        if page.snapshots.filter(revision_id=page.live_revision_id).exists():
+            continue
+        if not dry_run:
+            take_snapshot(page, page.live_revision)
+        frozen.append(page)
+    return frozen

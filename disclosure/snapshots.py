@@ -47,22 +47,6 @@ def take_snapshot(page, revision=None):
     )
 
 
-def freeze_live_reports(*, dry_run: bool = False) -> list:
-    """Snapshot every live report whose live revision has none (a report published before
-    snapshots existed shows today's figures until then); the reports frozen, by title.
-    Run once after upgrading to a release with snapshots (``manage.py snapshot_reports``)."""
-    from disclosure.models import ReportPage
-
-    frozen = []
-    for page in ReportPage.objects.live().exclude(live_revision=None).specific():
-        if page.snapshots.filter(revision_id=page.live_revision_id).exists():
-            continue
-        if not dry_run:
-            take_snapshot(page, page.live_revision)
-        frozen.append(page)
-    return frozen
-
-
 def live_snapshot(page):
     """The snapshot of the page's live revision (the newest one when several)."""
     if page.live_revision_id is None:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from disclosure.snapshots import freeze_live_reports
+from disclosure.actions import freeze_live_reports
 from portal.cache import bump_data_version
 
 
