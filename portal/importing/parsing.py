@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import IO, Any, NamedTuple
 
-import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -73,6 +72,31 @@ class ImportIssue(NamedTuple):
     #: ``DEPARTMENT`` (another department's indicator), ``CYCLE`` (a month outside the
     #: indicator's cycle, or a closed cycle), or "" for everything else.
     kind: str = ""
+
+
+class ParsedRow(NamedTuple):
+    """One readable measurement of an import: the row number a spreadsheet shows, the code, the
+    month (its first day), the value, whether it was written with a % sign, and the texts."""
+
+    row: int
+    indicator_code: str
+    period: datetime.date
+    value: Decimal
+    percent: bool
+    note: str
+    source: str
+    reason: str
+
+
+class ParsedRows(list):
+    """The readable rows of an import (``ParsedRow``), with the header names as written in the
+    file (``columns``, so later errors name the column the user sees) and the number of data
+    rows read (``data_rows``, rows with a problem included)."""
+
+    def __init__(self, rows=(), *, columns: dict[str, str] | None = None, data_rows: int = 0):
+        super().__init__(rows)
+        self.columns = columns or {}
+        self.data_rows = data_rows
 
 
 # ImportIssue.kind values.
@@ -178,16 +202,16 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_measurement_file(fileobj: IO[bytes], filename: str) -> tuple[pd.DataFrame, list]:
+def parse_measurement_file(fileobj: IO[bytes], filename: str) -> tuple[ParsedRows, list]:
     """Read and check an import file without touching the database.
 
-    Returns a frame with one row per readable measurement — columns ``row`` (the row number a
-    spreadsheet shows), ``indicator_code``, ``period`` (first-of-month date), ``value`` (Decimal),
-    ``percent`` (written with a % sign), ``note``, ``source``, ``reason`` — and the list of
-    ImportIssue found. Rows with a problem are left out of the frame; file-level problems give
-    an empty frame. The caller must not write anything while the list is non-empty.
+    Returns the readable measurements (``ParsedRows``: one ``ParsedRow`` each, with the row
+    number a spreadsheet shows, the code, the month as its first day, the value as a Decimal,
+    whether it had a % sign, and the note, source and reason texts) and the list of ImportIssue
+    found. Rows with a problem are left out; file-level problems give no rows. The caller must
+    not write anything while the list is non-empty.
     """
-    empty = _empty_frame()
+    empty = ParsedRows()
     issues = check_file_basics(filename, file_size(fileobj))
     if issues:
         return empty, issues
@@ -212,20 +236,14 @@ def parse_measurement_file(fileobj: IO[bytes], filename: str) -> tuple[pd.DataFr
     return _parse_rows(rows, empty)
 
 
-def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["row", "indicator_code", "period", "value", "percent", "note", "source", "reason"]
-    )
-
-
-def parse_measurement_records(records: list) -> tuple[pd.DataFrame, list]:
+def parse_measurement_records(records: list) -> tuple[ParsedRows, list]:
     """Read and check measurements given as a list of objects (parsed JSON), each with the
     file's columns as keys (``{"indicator_code": "A-01", "period": "2026-03", "value": 12}``).
 
     The same checks and result as ``parse_measurement_file``; a row number is the object's
     position in the list, counted from 1.
     """
-    empty = _empty_frame()
+    empty = ParsedRows()
     if not records:
         return empty, [ImportIssue(None, "", _("There are no measurements to import."))]
     if len(records) > reading.max_rows():
@@ -258,8 +276,8 @@ def parse_measurement_records(records: list) -> tuple[pd.DataFrame, list]:
 
 
 def _parse_rows(
-    rows: list[list[Any]], empty: pd.DataFrame, first_row: int = 2
-) -> tuple[pd.DataFrame, list]:
+    rows: list[list[Any]], empty: ParsedRows, first_row: int = 2
+) -> tuple[ParsedRows, list]:
     """Check ``rows`` (a header row, then data); ``first_row`` is the number the first data
     row is reported with (2 in a file: below its header; 1 in a list of objects)."""
     issues: list[ImportIssue] = []
@@ -311,18 +329,19 @@ def _parse_rows(
         return empty, issues
 
     width = len(header)
-    records = []
+    spots = [positions.get(column) for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
+    records: list[tuple] = []
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         row = index + first_row - 1
-        record = {"row": row}
-        for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
-            position = positions.get(column)
-            raw = cells[position] if position is not None and position < len(cells) else None
-            record[column] = raw
-        if not any(_cell_text(record[c]) for c in REQUIRED_COLUMNS):
+        size = len(cells)
+        record = (
+            row,
+            *(cells[spot] if spot is not None and spot < size else None for spot in spots),
+        )
+        if not (_cell_text(record[1]) or _cell_text(record[2]) or _cell_text(record[3])):
             continue  # a spacer row or a footnote
-        if any(_cell_text(c) for c in cells[width:]):
+        if size > width and any(_cell_text(c) for c in cells[width:]):
             issues.append(
                 ImportIssue(
                     row,
@@ -336,14 +355,17 @@ def _parse_rows(
             ImportIssue(None, "", _("The file has a header row but no measurements below it."))
         ]
 
-    frame = pd.DataFrame.from_records(records)
     bad_rows: set[int] = {issue.row for issue in issues}
     period_cache: dict[Any, datetime.date | str] = {}
-    codes, periods, values, percents = [], [], [], []
-    texts: dict[str, list[str]] = {c: [] for c in OPTIONAL_COLUMNS}
-    for record in frame.itertuples(index=False):
-        row = record.row
-        code = unicodedata.normalize("NFKC", _cell_text(record.indicator_code))
+    parsed: list[ParsedRow] = []
+    # The first row of each indicator and month: the same pair twice is refused even with equal
+    # values, since one of the two rows is a mistake and we cannot tell which.
+    first_rows: dict[tuple[str, datetime.date], int] = {}
+    duplicates: list[ImportIssue] = []
+    for row, raw_code, raw_period, raw_value, *raw_texts in records:
+        code = _cell_text(raw_code)
+        if not code.isascii():
+            code = unicodedata.normalize("NFKC", code)
         if not code:
             issues.append(
                 ImportIssue(row, names["indicator_code"], _("The indicator code is missing."))
@@ -367,30 +389,43 @@ def _parse_rows(
                 )
             )
             bad_rows.add(row)
-        codes.append(code)
 
         # Most files repeat a handful of months: parse each distinct cell once.
-        if record.period not in period_cache:
-            period_cache[record.period] = parse_period(record.period)
-        period = period_cache[record.period]
+        try:
+            period = period_cache[raw_period]
+        except KeyError:
+            period = period_cache[raw_period] = parse_period(raw_period)
+        except TypeError:  # an unhashable cell
+            period = parse_period(raw_period)
         if isinstance(period, str):
             issues.append(ImportIssue(row, names["period"], period))
             bad_rows.add(row)
             period = None
-        periods.append(period)
+        elif code:
+            first = first_rows.setdefault((code, period), row)
+            if first != row:
+                duplicates.append(
+                    ImportIssue(
+                        row,
+                        names["period"],
+                        _(
+                            "Indicator %(code)s already has a value for %(month)s in row "
+                            "%(first)s; each indicator and month may appear only once."
+                        )
+                        % {"code": code, "month": iso_month(period), "first": first},
+                    )
+                )
+                bad_rows.add(row)
 
-        value = parse_value(record.value)
+        value = parse_value(raw_value)
         if isinstance(value, str):
             issues.append(ImportIssue(row, names["value"], value))
             bad_rows.add(row)
-            values.append(None)
-            percents.append(False)
-        else:
-            values.append(value[0])
-            percents.append(value[1])
+            value = (None, False)
 
-        for column in OPTIONAL_COLUMNS:
-            text = _cell_text(getattr(record, column))
+        texts = []
+        for column, raw in zip(OPTIONAL_COLUMNS, raw_texts, strict=True):
+            text = _cell_text(raw)
             if len(text) > TEXT_LIMITS[column]:
                 issues.append(
                     ImportIssue(
@@ -401,53 +436,18 @@ def _parse_rows(
                     )
                 )
                 bad_rows.add(row)
-            texts[column].append(text)
+            texts.append(text)
+        parsed.append(ParsedRow(row, code, period, *value, *texts))
 
-    frame = pd.DataFrame(
-        {
-            "row": frame["row"].astype(int),
-            "indicator_code": codes,
-            "period": periods,
-            "value": values,
-            "percent": percents,
-            **texts,
-        }
-    )
-
-    # The same indicator and month twice is refused even with equal values: one of the two rows
-    # is a mistake and we cannot tell which.
-    keyed = frame[(frame["indicator_code"] != "") & frame["period"].notna()]
-    duplicated = keyed.duplicated(["indicator_code", "period"], keep="first")
-    if duplicated.any():
-        first_rows = keyed.groupby(["indicator_code", "period"], sort=False)["row"].transform(
-            "first"
-        )
-        for row, code, period, first in zip(
-            keyed.loc[duplicated, "row"],
-            keyed.loc[duplicated, "indicator_code"],
-            keyed.loc[duplicated, "period"],
-            first_rows[duplicated],
-            strict=True,
-        ):
-            issues.append(
-                ImportIssue(
-                    int(row),
-                    names["period"],
-                    _(
-                        "Indicator %(code)s already has a value for %(month)s in row %(first)s; "
-                        "each indicator and month may appear only once."
-                    )
-                    % {"code": code, "month": iso_month(period), "first": int(first)},
-                )
-            )
-            bad_rows.add(int(row))
-
+    issues += duplicates
     issues.sort(key=lambda issue: issue.row or 0)
-    frame = frame[~frame["row"].isin(bad_rows)].reset_index(drop=True)
     # Header names as written in the file, so later errors name the column the user sees.
-    frame.attrs["columns"] = names
-    frame.attrs["data_rows"] = len(records)
-    return frame, issues
+    good = ParsedRows(
+        (record for record in parsed if record.row not in bad_rows),
+        columns=names,
+        data_rows=len(records),
+    )
+    return good, issues
 
 
 def parse_period(raw: Any) -> datetime.date | str:
@@ -482,6 +482,8 @@ def parse_value(raw: Any) -> tuple[Decimal, bool] | str:
         return _("“%(text)s” is not a number.") % {"text": raw}
     if isinstance(raw, int):
         value, percent = Decimal(raw), False
+    elif isinstance(raw, Decimal) and raw.is_finite():  # a JSON number (parse_float=Decimal)
+        value, percent = raw, False
     elif isinstance(raw, float):
         if is_missing(raw):
             return _("The value is missing. Leave the row out if there is no figure for the month.")

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import IO
 
-import pandas as pd
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,16 +18,16 @@ from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from portal import cache as portal_cache
-from portal.actions import correction_record
 from portal.importing import bulk
 from portal.importing.parsing import (
     CYCLE,
     DEPARTMENT,
     ImportIssue,
+    ParsedRows,
     parse_measurement_file,
     parse_measurement_records,
 )
-from portal.models import Cycle, Department, Indicator, Measurement, MeasurementCorrection
+from portal.models import Cycle, Department, Indicator, Measurement
 from portal.months import iso_month
 from portal.permissions import can_manage_all_departments, editable_departments
 from portal.recompute import schedule_recompute
@@ -118,9 +117,9 @@ def import_measurements(
     ``recompute_later`` leaves the affected cycles' statuses and scores to a background task
     instead of recomputing them before returning.
     """
-    frame, issues = parse_measurement_file(fileobj, filename)
+    rows, issues = parse_measurement_file(fileobj, filename)
     return import_parsed(
-        frame,
+        rows,
         issues,
         filename,
         user=user,
@@ -135,12 +134,12 @@ def import_measurements(
 def import_measurement_records(records: list, name: str, **options) -> ImportResult:
     """``import_measurements`` for measurements given as a list of objects (parsed JSON: the
     push API, a pulled JSON file); ``name`` stands for the file name in the result and log."""
-    frame, issues = parse_measurement_records(records)
-    return import_parsed(frame, issues, name, **options)
+    rows, issues = parse_measurement_records(records)
+    return import_parsed(rows, issues, name, **options)
 
 
 def import_parsed(
-    frame: pd.DataFrame,
+    rows: ParsedRows,
     issues: list[ImportIssue],
     filename: str,
     *,
@@ -161,16 +160,16 @@ def import_parsed(
     }
     result = ImportResult(filename=PurePath(filename or "").name, dry_run=dry_run)
     result.add_errors(issues)
-    result.rows = frame.attrs.get("data_rows", 0)
-    if frame.empty:
+    result.rows = rows.data_rows
+    if not rows:
         result.cap_errors()
         return result
     try:
         if dry_run:
-            _apply(frame, result, write=False, **options)
+            _apply(rows, result, write=False, **options)
         else:
             with transaction.atomic():
-                _apply(frame, result, write=True, **options)
+                _apply(rows, result, write=True, **options)
                 if not result.ok:
                     transaction.set_rollback(True)
     except IntegrityError:
@@ -195,7 +194,7 @@ def import_parsed(
 
 
 def _apply(
-    frame: pd.DataFrame,
+    rows: ParsedRows,
     result: ImportResult,
     *,
     user,
@@ -205,35 +204,37 @@ def _apply(
     closed_cycles: bool,
     recompute_later: bool = False,
 ) -> None:
-    rows, issues = _check_rows(frame, user=user, department=department, closed_cycles=closed_cycles)
+    checked, issues = _check_rows(
+        rows, user=user, department=department, closed_cycles=closed_cycles
+    )
     if issues:
         result.add_errors(issues)
         return
-    existing_qs = Measurement.objects.filter(
-        indicator_id__in={indicator.pk for _record, indicator in rows},
-        period__in=set(frame["period"]),
+    # Locked when writing, like record_measurement's select_for_update: a concurrent edit waits.
+    existing = Measurement.objects.current_values(
+        {indicator.pk for _record, indicator, _cycle in checked},
+        {record.period for record in rows},
+        lock=write,
     )
-    if write:
-        # Locked like record_measurement's select_for_update, so a concurrent edit waits.
-        existing_qs = existing_qs.select_for_update()
-    existing = {(m.indicator_id, m.period): m for m in existing_qs}
     actor = user if user is not None and user.is_authenticated else None
-    plan = _plan_changes(rows, existing, result, actor=actor)
-    if write and (plan.to_create or plan.to_update):
+    plan = _plan_changes(checked, existing, result)
+    if write and (plan.created or plan.updated):
         _write(plan, result, actor=actor, origin=origin, recompute_later=recompute_later)
 
 
 def _check_rows(
-    frame: pd.DataFrame, *, user, department, closed_cycles: bool
+    rows: ParsedRows, *, user, department, closed_cycles: bool
 ) -> tuple[list, list[ImportIssue]]:
-    """Pair each row with its indicator; refuse unknown codes, foreign departments, wrong months."""
-    codes = frame["indicator_code"].unique().tolist()
-    indicators = {
-        indicator.code: indicator
-        for indicator in Indicator.objects.filter(code__in=codes).select_related(
-            "goal__cycle", "goal__owner"
-        )
-    }
+    """Pair each row with its indicator and the indicator's cycle; refuse unknown codes,
+    foreign departments and wrong months."""
+    codes = {record.indicator_code for record in rows}
+    known = {}
+    for indicator in Indicator.objects.filter(code__in=codes).select_related(
+        "goal__cycle", "goal__owner"
+    ):
+        cycle = indicator.goal.cycle
+        percent = "%" in unicodedata.normalize("NFKC", indicator.unit or "")
+        known[indicator.code] = (indicator, indicator.goal.owner, cycle, percent)
     system = user is None
     allowed = None
     if not system and not can_manage_all_departments(user):
@@ -244,12 +245,11 @@ def _check_rows(
             return [], [ImportIssue(None, "", message)]
 
     issues: list[ImportIssue] = []
-    rows = []
-    names = frame.attrs.get("columns", {})
-    column = {key: names.get(key, key) for key in ("indicator_code", "period", "value")}
-    for record in frame.itertuples(index=False):
-        indicator = indicators.get(record.indicator_code)
-        if indicator is None:
+    checked = []
+    column = {key: rows.columns.get(key, key) for key in ("indicator_code", "period", "value")}
+    for record in rows:
+        entry = known.get(record.indicator_code)
+        if entry is None:
             issues.append(
                 ImportIssue(
                     record.row,
@@ -258,7 +258,7 @@ def _check_rows(
                 )
             )
             continue
-        owner = indicator.goal.owner
+        indicator, owner, cycle, percent = entry
         if department is not None and owner.pk != department.pk:
             issues.append(
                 ImportIssue(
@@ -281,7 +281,6 @@ def _check_rows(
                 )
             )
             continue
-        cycle = indicator.goal.cycle
         if not cycle.contains_month(record.period):
             issues.append(
                 ImportIssue(
@@ -315,7 +314,7 @@ def _check_rows(
                 )
             )
             continue
-        if record.percent and "%" not in unicodedata.normalize("NFKC", indicator.unit or ""):
+        if record.percent and not percent:
             issues.append(
                 ImportIssue(
                     record.row,
@@ -328,79 +327,72 @@ def _check_rows(
                 )
             )
             continue
-        rows.append((record, indicator))
-    return rows, issues
+        checked.append((record, indicator, cycle))
+    return checked, issues
 
 
 @dataclasses.dataclass
 class _Plan:
-    """The writes an import needs, decided before any is made."""
+    """The writes an import needs, decided before any is made, as rows of plain values."""
 
-    to_create: list[Measurement] = dataclasses.field(default_factory=list)
-    to_update: list[Measurement] = dataclasses.field(default_factory=list)
-    corrections: list[MeasurementCorrection] = dataclasses.field(default_factory=list)
-    edit_logs: list[tuple[Measurement, dict]] = dataclasses.field(default_factory=list)
+    #: (indicator id, month, value, note, source, label) of each new measurement
+    created: list[tuple] = dataclasses.field(default_factory=list)
+    #: (id, value, note, source) of each changed measurement
+    updated: list[tuple] = dataclasses.field(default_factory=list)
+    #: (measurement id, old value, new value, old note, old source, reason) of each correction
+    corrections: list[tuple] = dataclasses.field(default_factory=list)
+    #: (measurement id, label, data) of each changed measurement's audit entry
+    edit_logs: list[tuple] = dataclasses.field(default_factory=list)
     now: datetime.datetime = dataclasses.field(default_factory=timezone.now)
 
 
-def _plan_changes(rows, existing, result: ImportResult, *, actor) -> _Plan:
+def _plan_changes(checked, existing, result: ImportResult) -> _Plan:
     """Classify every row as record_measurement would: created, corrected, updated, unchanged."""
     plan = _Plan()
-    to_create, to_update = plan.to_create, plan.to_update
-    corrections, edit_logs, now = plan.corrections, plan.edit_logs, plan.now
+    created, updated, corrections, edit_logs = (
+        plan.created,
+        plan.updated,
+        plan.corrections,
+        plan.edit_logs,
+    )
     affected: dict[int, Cycle] = {}
-    for record, indicator in rows:
+    months: dict[datetime.date, str] = {}
+    for record, indicator, cycle in checked:
         # The same rules as portal.actions.record_measurement, applied in bulk.
-        current = existing.get((indicator.pk, record.period))
+        period, value, note, source = record.period, record.value, record.note, record.source
+        month = months.get(period) or months.setdefault(period, iso_month(period))
+        # What str(measurement) gives after the write: the label of its audit entry.
+        label = f"{indicator.code} {month}: {value}"
+        current = existing.get((indicator.pk, period))
         if current is None:
             result.created += 1
-            to_create.append(
-                Measurement(
-                    indicator=indicator,
-                    period=record.period,
-                    value=record.value,
-                    note=record.note,
-                    source=record.source,
-                    entered_by=actor,
-                )
-            )
-            affected[indicator.goal.cycle.pk] = indicator.goal.cycle
+            created.append((indicator.pk, period, value, note, source, label))
+            affected[cycle.pk] = cycle
             continue
+        pk, old_value, old_note, old_source = current
         if (
-            current.value == record.value
-            and (not record.note or current.note == record.note)
-            and (not record.source or current.source == record.source)
+            old_value == value
+            and (not note or old_note == note)
+            and (not source or old_source == source)
         ):
             result.unchanged += 1
             continue
-        affected[indicator.goal.cycle.pk] = indicator.goal.cycle
-        old_value = current.value
+        affected[cycle.pk] = cycle
         reason = record.reason
-        if old_value != record.value:
+        if old_value != value:
             result.corrected += 1
             reason = reason or DEFAULT_CORRECTION_REASON
             if len(result.changes) < MAX_REPORTED_CHANGES:
                 result.changes.append(
-                    ImportChange(record.row, indicator.code, record.period, old_value, record.value)
+                    ImportChange(record.row, indicator.code, period, old_value, value)
                 )
-            corrections.append(
-                correction_record(current, record.value, reason=reason, corrected_by=actor)
-            )
+            # What portal.actions.correction_record keeps: the earlier value, note and source.
+            corrections.append((pk, old_value, value, old_note, old_source, reason))
         else:
             result.updated += 1
-        current.indicator = indicator
-        current.value = record.value
-        if record.note:
-            current.note = record.note
-        if record.source:
-            current.source = record.source
-        current.updated_at = now
-        to_update.append(current)
+        updated.append((pk, value, note or old_note, source or old_source))
         edit_logs.append(
-            (
-                current,
-                {"old_value": str(old_value), "new_value": str(record.value), "reason": reason},
-            )
+            (pk, label, {"old_value": str(old_value), "new_value": str(value), "reason": reason})
         )
     result.cycles = sorted(affected.values(), key=lambda cycle: (cycle.year, cycle.pk))
     return plan
@@ -408,19 +400,24 @@ def _plan_changes(rows, existing, result: ImportResult, *, actor) -> _Plan:
 
 def _write(plan: _Plan, result: ImportResult, *, actor, origin=None, recompute_later=False) -> None:
     """Write the plan, recompute the affected cycles, and log one summary entry."""
-    bulk.insert(Measurement, plan.to_create, returning=True)
-    bulk.insert(MeasurementCorrection, plan.corrections)
-    bulk.update_measurements(plan.to_update, batch_size=1000)
+    actor_id = actor.pk if actor is not None else None
+    created_ids = bulk.insert_measurements(plan.created, entered_by_id=actor_id, now=plan.now)
+    bulk.insert_corrections(plan.corrections, corrected_by_id=actor_id, now=plan.now)
+    bulk.update_measurements(plan.updated, now=plan.now, batch_size=1000)
     action_id = uuid.uuid4()
     bulk.log_measurements(
-        plan.to_create, plan.edit_logs, user=actor, action_id=action_id, timestamp=plan.now
+        [(pk, row[-1], {}) for pk, row in zip(created_ids, plan.created, strict=True)],
+        plan.edit_logs,
+        user_id=actor_id,
+        action_id=action_id,
+        timestamp=plan.now,
     )
     # Bulk writes send no post_save signal, so invalidate the public page cache here, once,
     # and tell the apps that index monthly results which ones changed.
     portal_cache.bump_data_version()
     measurements_written.send(
         sender=Measurement,
-        measurement_ids=[m.pk for m in plan.to_create] + [m.pk for m in plan.to_update],
+        measurement_ids=created_ids + [row[0] for row in plan.updated],
     )
 
     if recompute_later:

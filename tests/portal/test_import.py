@@ -109,16 +109,16 @@ def test_a_value_too_large_for_the_database_is_rejected():
 
 def test_blank_rows_are_skipped_and_row_numbers_match_the_spreadsheet():
     data = csv_file(["A-01,2025-01,1,,", "", ",,,,", "A-01,2025-02,abc,,"])
-    frame, issues = importing.parse_measurement_file(data, "m.csv")
-    assert list(frame["row"]) == [2]
+    rows, issues = importing.parse_measurement_file(data, "m.csv")
+    assert [row.row for row in rows] == [2]
     assert [(i.row, i.column) for i in issues] == [(5, "value")]
 
 
 def test_a_header_below_a_title_row_is_found():
     data = csv_file(["", "indicator_code,period,value", "A-01,2025-01,1"], header="")
-    frame, issues = importing.parse_measurement_file(data, "m.csv")
+    rows, issues = importing.parse_measurement_file(data, "m.csv")
     assert issues == []
-    assert list(frame["row"]) == [4]
+    assert [row.row for row in rows] == [4]
 
 
 # ---- bad input writes nothing -----------------------------------------------------------------
