@@ -212,7 +212,7 @@ def _apply(
         return
     # Locked when writing, like record_measurement's select_for_update: a concurrent edit waits.
     existing = Measurement.objects.current_values(
-        {indicator.pk for _record, indicator, _cycle in checked},
+        {indicator_id for _record, indicator_id, _cycle in checked},
         {record.period for record in rows},
         lock=write,
     )
@@ -227,14 +227,24 @@ def _check_rows(
 ) -> tuple[list, list[ImportIssue]]:
     """Pair each row with its indicator and the indicator's cycle; refuse unknown codes,
     foreign departments and wrong months."""
-    codes = {record.indicator_code for record in rows}
-    known = {}
-    for indicator in Indicator.objects.filter(code__in=codes).select_related(
-        "goal__cycle", "goal__owner"
-    ):
-        cycle = indicator.goal.cycle
-        percent = "%" in unicodedata.normalize("NFKC", indicator.unit or "")
-        known[indicator.code] = (indicator, indicator.goal.owner, cycle, percent)
+    # Plain tuples, then the few cycles and (for a message) departments as models: an
+    # indicator model carries JSON fields that cost more to read than the rest of the check.
+    known = {
+        code: (pk, unit or "", owner_id, cycle_id)
+        for code, pk, unit, owner_id, cycle_id in Indicator.objects.filter(
+            code__in={record.indicator_code for record in rows}
+        ).values_list("code", "pk", "unit", "goal__owner_id", "goal__cycle_id")
+    }
+    cycles = Cycle.objects.in_bulk({entry[3] for entry in known.values()})
+    percent_units = {unit for _pk, unit, *_ids in known.values()}
+    percent_units = {unit for unit in percent_units if "%" in unicodedata.normalize("NFKC", unit)}
+    owners: dict[int, Department] = {}
+
+    def owner_of(owner_id: int) -> Department:
+        if owner_id not in owners:
+            owners[owner_id] = Department.objects.get(pk=owner_id)
+        return owners[owner_id]
+
     system = user is None
     allowed = None
     if not system and not can_manage_all_departments(user):
@@ -258,29 +268,31 @@ def _check_rows(
                 )
             )
             continue
-        indicator, owner, cycle, percent = entry
-        if department is not None and owner.pk != department.pk:
+        code = record.indicator_code
+        indicator_id, unit, owner_id, cycle_id = entry
+        if department is not None and owner_id != department.pk:
             issues.append(
                 ImportIssue(
                     record.row,
                     column["indicator_code"],
                     _("Indicator %(code)s belongs to %(owner)s, not to %(department)s.")
-                    % {"code": indicator.code, "owner": owner, "department": department},
+                    % {"code": code, "owner": owner_of(owner_id), "department": department},
                     DEPARTMENT,
                 )
             )
             continue
-        if allowed is not None and owner.pk not in allowed:
+        if allowed is not None and owner_id not in allowed:
             issues.append(
                 ImportIssue(
                     record.row,
                     column["indicator_code"],
                     _("You may not edit indicator %(code)s: it belongs to %(owner)s.")
-                    % {"code": indicator.code, "owner": owner},
+                    % {"code": code, "owner": owner_of(owner_id)},
                     DEPARTMENT,
                 )
             )
             continue
+        cycle = cycles[cycle_id]
         if not cycle.contains_month(record.period):
             issues.append(
                 ImportIssue(
@@ -292,7 +304,7 @@ def _check_rows(
                     )
                     % {
                         "month": iso_month(record.period),
-                        "code": indicator.code,
+                        "code": code,
                         "start": iso_month(cycle.start_date),
                         "end": iso_month(cycle.end_date),
                     },
@@ -314,7 +326,7 @@ def _check_rows(
                 )
             )
             continue
-        if record.percent and not percent:
+        if record.percent and unit not in percent_units:
             issues.append(
                 ImportIssue(
                     record.row,
@@ -323,11 +335,11 @@ def _check_rows(
                         "The value has a %% sign but indicator %(code)s is measured in "
                         "“%(unit)s”; write the number without %%."
                     )
-                    % {"code": indicator.code, "unit": indicator.unit or "—"},
+                    % {"code": code, "unit": unit or "—"},
                 )
             )
             continue
-        checked.append((record, indicator, cycle))
+        checked.append((record, indicator_id, cycle))
     return checked, issues
 
 
@@ -357,16 +369,17 @@ def _plan_changes(checked, existing, result: ImportResult) -> _Plan:
     )
     affected: dict[int, Cycle] = {}
     months: dict[datetime.date, str] = {}
-    for record, indicator, cycle in checked:
+    for record, indicator_id, cycle in checked:
         # The same rules as portal.actions.record_measurement, applied in bulk.
         period, value, note, source = record.period, record.value, record.note, record.source
         month = months.get(period) or months.setdefault(period, iso_month(period))
         # What str(measurement) gives after the write: the label of its audit entry.
-        label = f"{indicator.code} {month}: {value}"
-        current = existing.get((indicator.pk, period))
+        code = record.indicator_code
+        label = f"{code} {month}: {value}"
+        current = existing.get((indicator_id, period))
         if current is None:
             result.created += 1
-            created.append((indicator.pk, period, value, note, source, label))
+            created.append((indicator_id, period, value, note, source, label))
             affected[cycle.pk] = cycle
             continue
         pk, old_value, old_note, old_source = current
@@ -383,9 +396,7 @@ def _plan_changes(checked, existing, result: ImportResult) -> _Plan:
             result.corrected += 1
             reason = reason or DEFAULT_CORRECTION_REASON
             if len(result.changes) < MAX_REPORTED_CHANGES:
-                result.changes.append(
-                    ImportChange(record.row, indicator.code, period, old_value, value)
-                )
+                result.changes.append(ImportChange(record.row, code, period, old_value, value))
             # What portal.actions.correction_record keeps: the earlier value, note and source.
             corrections.append((pk, old_value, value, old_note, old_source, reason))
         else:
