@@ -113,3 +113,21 @@ def test_an_imported_measurements_audit_entries_are_record_measurements(world):
 
     assert entries(world["count"]) == entries(world["rate"])
     assert entries(world["rate"])[0][1] == "A-01 2025-03: 2.2500"
+
+
+def test_texts_with_tabs_backslashes_and_line_breaks_are_written_as_sent(world):
+    MeasurementFactory(indicator=world["rate"], period=datetime.date(2025, 1, 1), value=1)
+    reason = '口径调整\t见 C:\\data\\说明\n第二行 "引号"'
+    result = import_measurement_records(
+        [
+            {"indicator_code": "A-01", "period": "2025-01", "value": 2, "reason": reason},
+            {"indicator_code": "A-02", "period": "2025-01", "value": 3, "note": "a\\tb\r\nc"},
+        ],
+        "push.json",
+        department=world["own"],
+    )
+    assert result.ok, result.errors
+    assert MeasurementCorrection.objects.get().reason == reason
+    assert Measurement.objects.get(indicator=world["count"]).note == "a\\tb\r\nc"
+    entry = ModelLogEntry.objects.get(action="wagtail.edit")
+    assert entry.data == {"old_value": "1.0000", "new_value": "2.0000", "reason": reason}
