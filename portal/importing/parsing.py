@@ -192,6 +192,8 @@ def _read_xlsx_rows(data: bytes) -> list[list[Any]]:
 
 
 def _cell_text(value: Any) -> str:
+    if value.__class__ is str:  # most cells, checked first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -329,18 +331,30 @@ def _parse_rows(
         return empty, issues
 
     width = len(header)
-    spots = [positions.get(column) for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
-    records: list[tuple] = []
+    code_at, period_at, value_at = (positions[column] for column in REQUIRED_COLUMNS)
+    # Optional columns absent from the file are empty texts, read from no cell.
+    text_at = [(column, positions.get(column)) for column in OPTIONAL_COLUMNS]
+    bad_rows: set[int] = set()
+    period_cache: dict[Any, datetime.date | str] = {}
+    # A batch names each indicator once a month: check each distinct code once.
+    code_cache: dict[str, tuple[str, str | None]] = {}
+    parsed: list[ParsedRow] = []
+    # The first row of each indicator and month: the same pair twice is refused even with equal
+    # values, since one of the two rows is a mistake and we cannot tell which.
+    first_rows: dict[tuple[str, datetime.date], int] = {}
+    duplicates: list[ImportIssue] = []
+    data_rows = 0
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
-        row = index + first_row - 1
         size = len(cells)
-        record = [
-            row,
-            *[cells[spot] if spot is not None and spot < size else None for spot in spots],
-        ]
-        if not (_cell_text(record[1]) or _cell_text(record[2]) or _cell_text(record[3])):
+        raw_code = cells[code_at] if code_at < size else None
+        raw_period = cells[period_at] if period_at < size else None
+        raw_value = cells[value_at] if value_at < size else None
+        code = _cell_text(raw_code)
+        if not (code or _cell_text(raw_period) or _cell_text(raw_value)):
             continue  # a spacer row or a footnote
+        data_rows += 1
+        row = index + first_row - 1
         if size > width and any(_cell_text(c) for c in cells[width:]):
             issues.append(
                 ImportIssue(
@@ -349,45 +363,14 @@ def _parse_rows(
                     _("This row has more cells than the header row; check for stray commas."),
                 )
             )
-        records.append(record)
-    if not records:
-        return empty, [
-            ImportIssue(None, "", _("The file has a header row but no measurements below it."))
-        ]
+            bad_rows.add(row)
 
-    bad_rows: set[int] = {issue.row for issue in issues}
-    period_cache: dict[Any, datetime.date | str] = {}
-    parsed: list[ParsedRow] = []
-    # The first row of each indicator and month: the same pair twice is refused even with equal
-    # values, since one of the two rows is a mistake and we cannot tell which.
-    first_rows: dict[tuple[str, datetime.date], int] = {}
-    duplicates: list[ImportIssue] = []
-    for row, raw_code, raw_period, raw_value, *raw_texts in records:
-        code = _cell_text(raw_code)
-        if not code.isascii():
-            code = unicodedata.normalize("NFKC", code)
-        if not code:
-            issues.append(
-                ImportIssue(row, names["indicator_code"], _("The indicator code is missing."))
-            )
-            bad_rows.add(row)
-        elif len(code) > TEXT_LIMITS["indicator_code"]:
-            issues.append(
-                ImportIssue(row, names["indicator_code"], _("The indicator code is too long."))
-            )
-            bad_rows.add(row)
-        elif not CODE_RE.match(code):
-            issues.append(
-                ImportIssue(
-                    row,
-                    names["indicator_code"],
-                    _(
-                        "The indicator code %(code)s may contain only Latin letters, digits "
-                        "and hyphens (-)."
-                    )
-                    % {"code": code},
-                )
-            )
+        try:
+            code, problem = code_cache[code]
+        except KeyError:
+            code, problem = code_cache[code] = _check_code(code)
+        if problem:
+            issues.append(ImportIssue(row, names["indicator_code"], problem))
             bad_rows.add(row)
 
         # Most files repeat a handful of months: parse each distinct cell once.
@@ -424,8 +407,8 @@ def _parse_rows(
             value = (None, False)
 
         texts = []
-        for column, raw in zip(OPTIONAL_COLUMNS, raw_texts, strict=True):
-            text = _cell_text(raw)
+        for column, spot in text_at:
+            text = _cell_text(cells[spot]) if spot is not None and spot < size else ""
             if len(text) > TEXT_LIMITS[column]:
                 issues.append(
                     ImportIssue(
@@ -436,8 +419,21 @@ def _parse_rows(
                     )
                 )
                 bad_rows.add(row)
+            elif "\x00" in text:  # JSON may carry one; PostgreSQL stores no NUL in a text
+                issues.append(
+                    ImportIssue(
+                        row,
+                        names[column],
+                        _("This text contains a NUL character, which cannot be stored: remove it."),
+                    )
+                )
+                bad_rows.add(row)
             texts.append(text)
         parsed.append(ParsedRow(row, code, period, *value, *texts))
+    if not data_rows:
+        return empty, [
+            ImportIssue(None, "", _("The file has a header row but no measurements below it."))
+        ]
 
     issues += duplicates
     issues.sort(key=lambda issue: issue.row or 0)
@@ -445,9 +441,23 @@ def _parse_rows(
     good = ParsedRows(
         (record for record in parsed if record.row not in bad_rows),
         columns=names,
-        data_rows=len(records),
+        data_rows=data_rows,
     )
     return good, issues
+
+
+def _check_code(text: str) -> tuple[str, str | None]:
+    """An indicator code cell's code and what is wrong with it (None: nothing)."""
+    code = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if not code:
+        return code, _("The indicator code is missing.")
+    if len(code) > TEXT_LIMITS["indicator_code"]:
+        return code, _("The indicator code is too long.")
+    if not CODE_RE.match(code):
+        return code, _(
+            "The indicator code %(code)s may contain only Latin letters, digits and hyphens (-)."
+        ) % {"code": code}
+    return code, None
 
 
 def parse_period(raw: Any) -> datetime.date | str:
