@@ -233,7 +233,9 @@ def _check_rows(
         code: (pk, unit or "", owner_id, cycle_id)
         for code, pk, unit, owner_id, cycle_id in Indicator.objects.filter(
             code__in={record.indicator_code for record in rows}
-        ).values_list("code", "pk", "unit", "goal__owner_id", "goal__cycle_id")
+        )
+        .order_by()
+        .values_list("code", "pk", "unit", "goal__owner_id", "goal__cycle_id")
     }
     cycles = Cycle.objects.in_bulk({entry[3] for entry in known.values()})
     percent_units = {unit for _pk, unit, *_ids in known.values()}
@@ -414,7 +416,7 @@ def _write(plan: _Plan, result: ImportResult, *, actor, origin=None, recompute_l
     actor_id = actor.pk if actor is not None else None
     created_ids = bulk.insert_measurements(plan.created, entered_by_id=actor_id, now=plan.now)
     bulk.insert_corrections(plan.corrections, corrected_by_id=actor_id, now=plan.now)
-    bulk.update_measurements(plan.updated, now=plan.now, batch_size=1000)
+    bulk.update_measurements(plan.updated, now=plan.now)
     action_id = uuid.uuid4()
     bulk.log_measurements(
         [(pk, row[-1], {}) for pk, row in zip(created_ids, plan.created, strict=True)],

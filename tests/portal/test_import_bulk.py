@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models.signals import pre_init
 from wagtail.models import ModelLogEntry
 
@@ -117,7 +118,7 @@ def test_an_imported_measurements_audit_entries_are_record_measurements(world):
 
 def test_texts_with_tabs_backslashes_and_line_breaks_are_written_as_sent(world):
     MeasurementFactory(indicator=world["rate"], period=datetime.date(2025, 1, 1), value=1)
-    reason = '口径调整\t见 C:\\data\\说明\n第二行 "引号"'
+    reason = '口径调整\t见 C:\\data\\说明\n第二行 "引号" \u2028 \U0001f4ca'
     result = import_measurement_records(
         [
             {"indicator_code": "A-01", "period": "2025-01", "value": 2, "reason": reason},
@@ -131,3 +132,61 @@ def test_texts_with_tabs_backslashes_and_line_breaks_are_written_as_sent(world):
     assert Measurement.objects.get(indicator=world["count"]).note == "a\\tb\r\nc"
     entry = ModelLogEntry.objects.get(action="wagtail.edit")
     assert entry.data == {"old_value": "1.0000", "new_value": "2.0000", "reason": reason}
+
+
+def test_a_text_with_a_nul_character_is_refused_with_its_row(world, english):
+    # JSON can carry "\u0000"; PostgreSQL cannot store it, and the batch must not fail with a 500.
+    result = import_measurement_records(
+        [
+            {"indicator_code": "A-01", "period": "2025-01", "value": 2},
+            {"indicator_code": "A-02", "period": "2025-01", "value": 3, "source": "a\x00b"},
+        ],
+        "push.json",
+        department=world["own"],
+    )
+    assert [(issue.row, issue.column) for issue in result.errors] == [(2, "source")]
+    assert "NUL" in result.errors[0].message
+    assert not Measurement.objects.exists()
+
+
+def test_a_month_saved_meanwhile_refuses_the_batch(world, monkeypatch, english):
+    """Someone saved a figure of the batch after the import read the stored ones: the batch is
+    refused whole with a message to try again (not a server error)."""
+    MeasurementFactory(indicator=world["rate"], period=datetime.date(2025, 1, 1), value=1)
+    monkeypatch.setattr(type(Measurement.objects), "current_values", lambda *a, **k: {})
+    result = import_measurement_records(
+        [
+            {"indicator_code": "A-02", "period": "2025-01", "value": 3},
+            {"indicator_code": "A-01", "period": "2025-01", "value": 2},
+        ],
+        "push.json",
+        department=world["own"],
+    )
+    assert [issue.message for issue in result.errors] == [
+        "Someone changed these figures while the file was being imported; try again."
+    ]
+    assert list(Measurement.objects.values_list("indicator__code", "value")) == [("A-01", 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_locks_its_measurements_not_their_indicators():
+    """While an import's transaction runs, an editor (or the recompute task) may still save
+    the indicators it writes figures of; only the figures themselves wait."""
+    world = build_import_world()
+    measurement = MeasurementFactory(indicator=world["rate"], period=datetime.date(2025, 1, 1))
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with transaction.atomic():
+            Measurement.objects.current_values({world["rate"].pk}, {measurement.period}, lock=True)
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM portal_indicator WHERE id = %s FOR UPDATE NOWAIT",
+                    [world["rate"].pk],
+                )
+                with pytest.raises(OperationalError, match="lock"):
+                    cursor.execute(
+                        "SELECT id FROM portal_measurement WHERE id = %s FOR UPDATE NOWAIT",
+                        [measurement.pk],
+                    )
+    finally:
+        other.close()
