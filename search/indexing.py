@@ -67,9 +67,14 @@ def flush() -> None:
     items.clear()
     for start in range(0, len(batch), TASK_CHUNK):
         chunk = batch[start : start + TASK_CHUNK]
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for type, pk in chunk:
+            by_type[type].append(pk)
         try:
-            # As JSON has it: the database backend stores the arguments as JSON.
-            index_documents.enqueue([[type, pk] for type, pk in chunk])
+            # As JSON has it (the database backend stores the arguments as JSON), one list per
+            # type: django-tasks checks every value of the arguments in Python three times, and
+            # a [type, pk] pair per object made that 8 ms of a 1,000-row push batch's 50.
+            index_documents.enqueue([[type, *pks] for type, pks in by_type.items()])
         except Exception as exc:  # the task queue is the database too; keep the pairs
             logger.exception("could not queue a search indexing task, %d update(s)", len(chunk))
             enqueue(chunk, repr(exc))
@@ -77,11 +82,11 @@ def flush() -> None:
 
 @task()
 def index_documents(items: list[list[str]]) -> int:
-    """The indexing task: write the current documents of these ``[type, pk]`` pairs and remove
-    those that have none; returns how many were written. Never fails: what the search backend
-    could not take waits in the outbox for ``manage.py search_index retry`` (django-tasks
-    retries nothing)."""
-    return sync((type, pk) for type, pk in items)
+    """The indexing task: write the current documents of the objects ``items`` names, each
+    ``[type, pk, pk, …]``, and remove those that have none; returns how many were written.
+    Never fails: what the search backend could not take waits in the outbox for
+    ``manage.py search_index retry`` (django-tasks retries nothing)."""
+    return sync((type, pk) for type, *pks in items for pk in pks)
 
 
 def sync(items: Iterable[tuple[str, str]], backend: SearchBackend | None = None) -> int:
