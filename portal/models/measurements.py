@@ -53,6 +53,9 @@ class Measurement(models.Model):
         related_name="measurements",
         verbose_name=_("indicator"),
         help_text=_("The indicator measured."),
+        # The unique (indicator, period) index serves every lookup by indicator; a second index
+        # on the column only made each write slower (a fifth of a push batch's UPDATE).
+        db_index=False,
     )
     period = models.DateField(
         _("month"), help_text=_("The month the value is for (stored as its first day).")
