@@ -58,6 +58,8 @@ def schedule_build(**kwargs) -> None:
     follows an import is in the same build. Never raises: a change must not fail because the
     queue could not be reached; the scheduled ``manage.py build_open_data`` catches up.
     """
+    if not getattr(settings, "OPEN_DATA_BUILD_ON_CHANGE", True):
+        return
     try:
         if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
             return

@@ -24,6 +24,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CHART_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# With the immediate backend every commit of a transactional test would build every open-data
+# file at once (15 of the 21 s of the browser tests' city); tests/opendata turns it on.
+OPEN_DATA_BUILD_ON_CHANGE = False
 # Several people (and helper sessions) may run the suite at once on one server.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_portal")}
 # The suite picks its search backends itself (tests/search): a developer's SEARCH_URL must not
