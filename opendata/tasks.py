@@ -6,7 +6,8 @@ build, unless one is queued already and has not started: it will read this chang
 burst of changes (an import of thousands of rows, a recompute, the demo loader) queues one
 build, not one per row. The build itself clears that mark first, so a change made while it
 runs queues the next one. Production queues it in the database for ``manage.py db_worker``
-(docs/operations.md); tests run it at once (the immediate backend).
+(docs/operations.md); ``OPEN_DATA_BUILD_ON_CHANGE = False`` queues nothing (the test settings:
+only tests/opendata turn it on, and run the build at once with the immediate backend).
 
 The demo has no worker either, and a build takes seconds: with ``OPEN_DATA_BUILD_AFTER_RESPONSE``
 (portal.settings.dev) a build that a request asked for (an editor's save) runs in a thread of its
