@@ -18,7 +18,7 @@ from .accounts import (
     DEPARTMENT_EDITOR_GROUP,
     EDITOR_SLUGS,
 )
-from .build import DEFAULT_SEED, DemoResult, build_demo_city, data_fingerprint
+from .build import DEFAULT_SEED, DemoResult, analyze, build_demo_city, data_fingerprint
 from .catalogue import (
     CITY,
     CITY_EN,
@@ -40,6 +40,7 @@ from .generation import (
 
 __all__ = [
     "CITY",
+    "analyze",
     "CITY_ADMIN_GROUP",
     "CITY_EN",
     "CITY_GOALS",

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             frozen = freeze_live_reports(dry_run=dry_run)
             if frozen and not dry_run:
-                transaction.on_commit(bump_data_version)
+                bump_data_version()  # the cached pages go once this commits
         verb = "Would freeze" if dry_run else "Froze"
         for page in frozen:
             self.stdout.write(f"{verb}: {page.title} ({page.url_path})")
