@@ -48,6 +48,60 @@ def data_version() -> int | None:
     return version
 
 
+# What this worker holds in memory under a data version (``held``): key → (version, value).
+_held: dict[str, tuple[int, object]] = {}
+
+# The data version as the request being answered first read it, in a one-item list
+# (``CachedPageMiddleware`` sets it up): the page-cache lookup and every ``held`` value of a
+# page share one read of the shared cache. None outside a request: each call reads.
+_REQUEST_VERSION: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "portal_request_version", default=None
+)
+
+
+def request_data_version() -> int | None:
+    """``data_version()``, read once per request."""
+    slot = _REQUEST_VERSION.get()
+    if slot is None:
+        return data_version()
+    if not slot:
+        slot.append(data_version())
+    return slot[0]
+
+
+def held(key: str, load):
+    """``load()``'s value, held in this worker's memory until the data version moves.
+
+    For the few small reads that every public page repeats and that only a data change alters
+    (the site's identity, the published cycles, the withdrawal records): each was a round trip
+    and a query compiled per page, a fifth of an uncached indicator page's time (bench/). The
+    value is shared by every request of the worker: treat it as read-only. Nothing is held
+    while the shared cache cannot be reached, nor while this thread has a change that has not
+    committed yet (``bump_data_version`` drops everything held at once: the rest of the
+    transaction, or a test, sees its own change).
+    """
+    version = request_data_version()  # read before the rows: a change meanwhile reloads next time
+    entry = _held.get(key)
+    if entry is not None and version is not None and entry[0] == version:
+        return entry[1]
+    value = load()
+    if version is not None and not getattr(_bump_due, "due", False):
+        _held[key] = (version, value)
+    return value
+
+
+def forget_held() -> None:
+    """Drop everything this worker holds under the data version."""
+    _held.clear()
+
+
+def start_afresh() -> None:
+    """For tests: nothing held, and no change pending from a test rolled back before its
+    commit (which would otherwise keep this thread from holding anything afterwards)."""
+    _held.clear()
+    _bump_due.due = False
+
+
 def bump_data_version() -> None:
     """Invalidate every cached public page (after the transaction commits).
 
@@ -56,6 +110,7 @@ def bump_data_version() -> None:
     which bumps once: a bump in the block (a recompute's) would move the version at the commit
     and the block's own bump once more after it.
     """
+    forget_held()
     if _BUMPS_BATCHED.get():
         return
     _bump_due.due = True
@@ -119,7 +174,7 @@ CACHED_METHODS = ("GET", "HEAD")
 def _page_key(request) -> str | None:
     """The page's key under the current data version; None while the cache is unreachable
     (nothing is stored that a later outage could serve stale)."""
-    version = data_version()
+    version = request_data_version()
     if version is None:
         return None
     # Scheme and host are part of the key: pages hold absolute links (downloads, the API's
@@ -181,6 +236,13 @@ class CachedPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _REQUEST_VERSION.set([])
+        try:
+            return self._answer(request)
+        finally:
+            _REQUEST_VERSION.reset(token)
+
+    def _answer(self, request):
         if (
             request.method in CACHED_METHODS
             and settings.PUBLIC_PAGE_CACHE_SECONDS > 0

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import exports
-from portal.cache import data_version
+from portal.cache import request_data_version
 from portal.chart_svg import indicator_chart_svg, month_tick
 from portal.evaluation import indicator_series
 from portal.models import Indicator
@@ -297,7 +297,7 @@ def indicator_chart_context(indicator: Indicator) -> dict:
     version (``portal.cache``), the indicator and the language, for ``CHART_CACHE_SECONDS``
     (0 draws on every call). The first page after a change draws it; every other page, report
     block and copy of the page under another URL reuses that drawing."""
-    version = data_version() if settings.CHART_CACHE_SECONDS > 0 else None
+    version = request_data_version() if settings.CHART_CACHE_SECONDS > 0 else None
     if version is None:
         return _draw_indicator_chart(indicator)
     key = f"portal:chart:{version}:{indicator.pk}:{get_language() or ''}"

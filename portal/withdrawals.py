@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from portal.cache import held
 from portal.models import Cycle, Goal, Indicator, Measurement
 from portal.months import iso_month
 
@@ -80,29 +81,41 @@ class CycleWithdrawal:
 
 
 def cycle_withdrawals(cycle: Cycle) -> list[CycleWithdrawal]:
-    """Each time the cycle was taken off the site, oldest first, with when it came back."""
+    """Each time the cycle was taken off the site, oldest first, with when it came back.
+
+    Every public page of a cycle asks: the records of all cycles are held in the worker's
+    memory until the data version moves (taking a cycle off or back saves it, which moves it)."""
+    return held("cycle-withdrawals", _all_cycle_withdrawals).get(cycle.pk, [])
+
+
+def _all_cycle_withdrawals() -> dict[int, list[CycleWithdrawal]]:
     entries = (
         ModelLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Cycle),
-            object_id=str(cycle.pk),
             action__in=[CYCLE_UNPUBLISHED, CYCLE_REPUBLISHED],
         )
         .order_by("timestamp", "pk")
-        .only("action", "timestamp", "data")
+        .only("action", "timestamp", "data", "object_id")
     )
-    periods: list[CycleWithdrawal] = []
+    by_cycle: dict[int, list[CycleWithdrawal]] = {}
     for entry in entries:
-        day = timezone.localdate(entry.timestamp)
-        if entry.action == CYCLE_UNPUBLISHED:
-            periods.append(CycleWithdrawal(day, None, (entry.data or {}).get("reason", "")))
-        elif periods and periods[-1].republished_on is None:
-            last = periods[-1]
-            periods[-1] = CycleWithdrawal(last.withdrawn_on, day, last.reason)
-    return periods
+        if entry.object_id.isdigit():
+            _add_cycle_entry(by_cycle.setdefault(int(entry.object_id), []), entry)
+    return by_cycle
+
+
+def _add_cycle_entry(periods: list[CycleWithdrawal], entry: ModelLogEntry) -> None:
+    """A cycle taken off opens a period; put back, it closes the open one."""
+    day = timezone.localdate(entry.timestamp)
+    if entry.action == CYCLE_UNPUBLISHED:
+        periods.append(CycleWithdrawal(day, None, (entry.data or {}).get("reason", "")))
+    elif periods and periods[-1].republished_on is None:
+        last = periods[-1]
+        periods[-1] = CycleWithdrawal(last.withdrawn_on, day, last.reason)
 
 
 def cycle_notices(cycle: Cycle | None) -> list[str]:
-    """What a page of ``cycle`` says about the times it was off the site (one query)."""
+    """What a page of ``cycle`` says about the times it was off the site."""
     if cycle is None:
         return []
     notices = []
@@ -242,17 +255,32 @@ def _withdrawn_figure(entry: ModelLogEntry) -> WithdrawnFigure:
     )
 
 
-def indicator_record(code: str) -> tuple[list[WithdrawnIndicator], list[WithdrawnFigure]]:
-    """For an indicator's page, in one query: earlier indicators withdrawn under its code and
-    the figures withdrawn from it, newest first."""
+def _withdrawal_entries():
     indicator_type, figure_type = (
         ContentType.objects.get_for_model(model) for model in (Indicator, Measurement)
     )
-    entries = ModelLogEntry.objects.filter(
+    return ModelLogEntry.objects.filter(
         Q(content_type=indicator_type, action=INDICATOR_WITHDRAWN)
-        | Q(content_type=figure_type, action=MEASUREMENT_WITHDRAWN),
-        data__code=code,
-    ).order_by("-timestamp", "-pk")
+        | Q(content_type=figure_type, action=MEASUREMENT_WITHDRAWN)
+    )
+
+
+def _withdrawn_codes() -> frozenset[str]:
+    """The codes with a withdrawn indicator or figure: held in the worker's memory until the
+    data version moves (a withdrawal deletes rows, which moves it)."""
+    return frozenset(
+        code
+        for code in _withdrawal_entries().values_list("data__code", flat=True)
+        if isinstance(code, str)
+    )
+
+
+def indicator_record(code: str) -> tuple[list[WithdrawnIndicator], list[WithdrawnFigure]]:
+    """For an indicator's page, at most one query: earlier indicators withdrawn under its code and
+    the figures withdrawn from it, newest first."""
+    if code not in held("withdrawn-codes", _withdrawn_codes):
+        return [], []  # the page of nearly every indicator: no query
+    entries = _withdrawal_entries().filter(data__code=code).order_by("-timestamp", "-pk")
     earlier, figures = [], []
     for entry in entries:
         if entry.action == INDICATOR_WITHDRAWN:

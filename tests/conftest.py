@@ -27,10 +27,15 @@ def english():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Page caches and rate limits live in the cache: start every test from empty.
+    # Page caches and rate limits live in the cache, and what a worker holds under the data
+    # version in its memory (portal.cache.held): start every test from empty.
+    from portal.cache import start_afresh
+
     cache.clear()
+    start_afresh()
     yield
     cache.clear()
+    start_afresh()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from api import params
 from api.errors import exception_handler
 from api.pagination import CursorPagination
 from api.throttling import ClientRateThrottle
-from portal.cache import data_version
+from portal.cache import request_data_version
 from portal.i18n import is_english
 
 SAFE = ("GET", "HEAD")
@@ -75,7 +75,7 @@ class PublicAPIView(GenericAPIView):
         if request.method not in SAFE:
             return
         params.check_known(request, self.accepted_parameters())
-        version = data_version()
+        version = request_data_version()
         if version is None:  # the shared cache is down: no validators, a full answer
             return
         raw = f"{version}|{request.get_full_path()}|{get_language()}"

@@ -93,6 +93,14 @@ class CycleManager(models.Manager):
         Every public page asks for this. The subquery reads one entry of the evaluations'
         (cycle, period, rank) index per cycle.
         """
+        from portal.cache import held
+
+        # Held in the worker's memory until the data version moves: every page asks, and only
+        # a change of cycles or evaluations (each moves the version) changes the answer. A new
+        # list each time; the cycles in it are shared, read-only.
+        return list(held("published-cycles", self._published_with_latest_month))
+
+    def _published_with_latest_month(self) -> list[Cycle]:
         cycles = list(self.raw(_published_cycles_sql(), [True]))
         for cycle in cycles:
             cycle.latest_month = _as_date(cycle.latest_month)

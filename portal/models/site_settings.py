@@ -122,13 +122,16 @@ class SiteIdentity(BaseGenericSetting):
 
     @classmethod
     def current(cls, request=None) -> "SiteIdentity":
-        """The saved identity, or the defaults while nobody has saved one; kept on the request.
+        """The saved identity, or the defaults while nobody has saved one; kept on the request
+        and in the worker's memory until the data version moves (saving it moves the version).
         Unlike Wagtail's ``load`` (which the settings menu uses, and which creates the row), a
         visitor's GET never writes."""
+        from portal.cache import held
+
         attribute = cls.get_cache_attr_name()
         identity = getattr(request, attribute, None)
         if identity is None:
-            identity = cls.base_queryset().first() or cls()
+            identity = held("site-identity", lambda: cls.base_queryset().first() or cls())
             if request is not None:
                 setattr(request, attribute, identity)
         return identity
