@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from wagtail import hooks
 
 from portal import chart_svg, charts, exports, withdrawals
-from portal.cache import cached_public_page
+from portal.cache import cached_public_page, held
 from portal.evaluation import department_evaluations, indicator_series
 from portal.goal_tree import department_goal_tree
 from portal.i18n import localized
@@ -213,12 +213,15 @@ class IndicatorWithdrawn(Exception):
 
 
 def _published_indicator(code: str) -> Indicator:
+    # The published cycles are held in the worker's memory (portal.cache.held): no join.
+    cycles = {cycle.pk: cycle for cycle in Cycle.objects.published_with_latest_month()}
     indicator = (
-        Indicator.objects.select_related("goal", "goal__owner", "goal__cycle")
-        .filter(code=code, goal__cycle__published=True)
+        Indicator.objects.select_related("goal", "goal__owner")
+        .filter(code=code, goal__cycle_id__in=list(cycles))
         .first()
     )
     if indicator is not None:
+        indicator.goal.cycle = cycles[indicator.goal.cycle_id]
         return indicator
     # A withdrawn indicator's address keeps saying what it was (issue 13: no trace left),
     # as long as its year is on the site.
@@ -249,8 +252,21 @@ def correction_role(correction: MeasurementCorrection, department: Department) -
     return _("Data editor, %(department)s") % {"department": department.display_short_name}
 
 
+def _corrected_indicators() -> frozenset[int]:
+    return frozenset(
+        MeasurementCorrection.objects.order_by()
+        .values_list("measurement__indicator_id", flat=True)
+        .distinct()
+    )
+
+
 def _corrections(indicator: Indicator) -> list[MeasurementCorrection]:
-    """The indicator's corrections, newest first, each with the role that made it (``role``)."""
+    """The indicator's corrections, newest first, each with the role that made it (``role``).
+
+    Which indicators have any is held in the worker's memory until the data version moves
+    (a correction moves it): the page of an indicator never corrected asks nothing more."""
+    if indicator.pk not in held("corrected-indicators", _corrected_indicators):
+        return []
     corrections = list(
         MeasurementCorrection.objects.filter(measurement__indicator=indicator)
         .select_related("measurement", "corrected_by")

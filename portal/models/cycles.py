@@ -111,7 +111,13 @@ class CycleManager(models.Manager):
         of the evaluations' index), else the newest measurement of the cycle (a scan of the
         year's figures, which COALESCE only runs when there is no evaluation yet).
 
-        An indicator page asks for it on every view."""
+        An indicator page asks for it on every view: held in the worker's memory until the
+        data version moves (every figure saved or imported moves it)."""
+        from portal.cache import held
+
+        return held(f"data-month:{cycle.pk}", lambda: self._data_month(cycle))
+
+    def _data_month(self, cycle: Cycle) -> datetime.date | None:
         months = cycle.months()
         with connection.cursor() as cursor:
             cursor.execute(_data_month_sql(), [cycle.pk, cycle.pk, months[0], months[-1]])

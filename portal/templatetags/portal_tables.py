@@ -153,9 +153,20 @@ def indicator_rows(indicators) -> SafeString:
     return mark_safe("".join(rows))
 
 
+_BREAKDOWN_CELLS: dict[str, dict[str, str]] = {}
+
+
 def breakdown_cells() -> dict[str, str]:
     """The attributes of the score breakdown's cells (its rows come from Python and from the
-    template: the qualitative review)."""
+    template: the qualitative review), once per language: the template asks for each cell."""
+    language = get_language() or ""
+    cells = _BREAKDOWN_CELLS.get(language)
+    if cells is None:
+        cells = _BREAKDOWN_CELLS[language] = _breakdown_cells()
+    return cells
+
+
+def _breakdown_cells() -> dict[str, str]:
     return card_cells(
         status=gettext("Status"),
         achievement=gettext("Achievement"),

@@ -178,3 +178,29 @@ def test_main_english_pages_mark_every_chinese_text_as_chinese(client, city):
         if found:
             unmarked[name] = found[:12]
     assert unmarked == {}, "\n".join(f"{name}: {found}" for name, found in unmarked.items())
+
+
+@pytest.mark.django_db
+def test_a_chinese_search_that_finds_nothing_marks_the_words_it_quotes(client):
+    response = client.get("/search/?q=无此词语", **EN)
+    html = response.content.decode()
+    assert "Nothing matches" in html
+    assert '<span lang="zh-Hans">无此词语</span>' in html
+    assert chinese_outside_lang(html) == []
+
+
+def test_a_did_you_mean_suggestion_in_chinese_is_marked(rf):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = render_to_string(
+            "search/search.html",
+            {
+                "searched": True,
+                "query": {"text": "满意渡"},
+                "results": {"total": 0, "suggestion": "满意"},
+            },
+            request=rf.get("/search/"),
+        )
+    assert '<span lang="zh-Hans">满意</span></a>' in html
