@@ -13,6 +13,7 @@ import re
 from django.utils.translation import gettext as _
 
 from api.errors import InvalidParameter
+from portal.cache import held
 from portal.models import Cycle, Department, Indicator
 from portal.params import MAX_ID
 
@@ -97,7 +98,8 @@ def cycle(request, name: str = "cycle") -> Cycle | None:
     wanted = year(request, name)
     if wanted is None:
         return None
-    found = Cycle.objects.filter(year=wanted, published=True).first()
+    # The published cycles are held in the worker's memory (portal.cache.held): no query.
+    found = next((c for c in Cycle.objects.published_with_latest_month() if c.year == wanted), None)
     if found is None:
         raise InvalidParameter(
             name, _("There is no published evaluation year %(year)s.") % {"year": wanted}
@@ -105,12 +107,19 @@ def cycle(request, name: str = "cycle") -> Cycle | None:
     return found
 
 
+def departments_by_slug() -> dict[str, Department]:
+    """Every department (current or not) by its slug, held in the worker's memory until the
+    data version moves (a department's save moves it): a filter costs no query. Shared by
+    the worker's requests: read-only."""
+    return held("api-departments", lambda: {d.slug: d for d in Department.objects.all()})
+
+
 def department(request, name: str = "department") -> Department | None:
     """A department by its slug (the one in its page's address)."""
     raw = single(request, name)
     if raw is None:
         return None
-    found = Department.objects.filter(slug=raw[:80]).first() if len(raw) <= 80 else None
+    found = departments_by_slug().get(raw)
     if found is None:
         raise InvalidParameter(name, _("There is no department “%(slug)s”.") % {"slug": raw[:40]})
     return found

@@ -244,37 +244,65 @@ class IndicatorSerializer(FastRows, serializers.Serializer):
     def get_url(self, indicator) -> str:
         return self.context["request"].build_absolute_uri(indicator.get_absolute_url())
 
-    def to_representation(self, indicator):
+    def to_representation(self, row):
+        """``row``: a dict of ``INDICATOR_VALUES``; the context names each published cycle
+        (``cycles``, by id) and every department (``departments``, by id), both held in the
+        worker's memory, so the list reads no model instances."""
         from portal.models import Indicator, Status
 
-        goal = indicator.goal
+        cycle = self.context["cycles"][row["goal__cycle_id"]]
+        code = row["code"]
         return {
-            "code": indicator.code,
-            "name": indicator.name,
-            "year": goal.cycle.year,
-            "goal": goal.code,
-            "department": self.department_ref(goal.owner),
-            "dimension": indicator.dimension,
-            "dimension_label": self.choice_label(Indicator.Dimension, indicator.dimension),
-            "unit": indicator.unit,
-            "baseline": _decimal(indicator.baseline),
-            "target": _decimal(indicator.target),
-            "direction": indicator.direction,
-            "direction_label": self.choice_label(Indicator.Direction, indicator.direction),
-            "weight": _decimal(indicator.weight),
-            "frequency": indicator.frequency,
-            "data_source": indicator.data_source,
-            "data_source_label": self.choice_label(Indicator.DataSource, indicator.data_source),
-            "source": indicator.source_description,
-            "methodology": indicator.methodology,
-            "latest_value": _decimal(indicator.latest_value),
-            "latest_period": iso_month(indicator.latest_period) or None,
-            "progress": indicator.progress,
-            "status": indicator.status,
-            "status_label": self.choice_label(Status, indicator.status),
-            "as_of": self.get_as_of(indicator),
-            "url": self.absolute(indicator.get_absolute_url()),
+            "code": code,
+            "name": row["name"],
+            "year": cycle.year,
+            "goal": row["goal__code"],
+            "department": self.department_ref(self.context["departments"][row["goal__owner_id"]]),
+            "dimension": row["dimension"],
+            "dimension_label": self.choice_label(Indicator.Dimension, row["dimension"]),
+            "unit": row["unit"],
+            "baseline": _decimal(row["baseline"]),
+            "target": _decimal(row["target"]),
+            "direction": row["direction"],
+            "direction_label": self.choice_label(Indicator.Direction, row["direction"]),
+            "weight": _decimal(row["weight"]),
+            "frequency": row["frequency"],
+            "data_source": row["data_source"],
+            "data_source_label": self.choice_label(Indicator.DataSource, row["data_source"]),
+            "source": row["source_description"],
+            "methodology": row["methodology"],
+            "latest_value": _decimal(row["latest_value"]),
+            "latest_period": iso_month(row["latest_period"]) or None,
+            "progress": row["progress"],
+            "status": row["status"],
+            "status_label": self.choice_label(Status, row["status"]),
+            "as_of": iso_month(cycle.latest_month) or None,
+            "url": self.absolute(quick_reverse("portal:indicator", code=code)),
         }
+
+
+INDICATOR_VALUES = (
+    "id",
+    "code",
+    "name",
+    "dimension",
+    "unit",
+    "baseline",
+    "target",
+    "direction",
+    "weight",
+    "frequency",
+    "data_source",
+    "source_description",
+    "methodology",
+    "latest_value",
+    "latest_period",
+    "progress",
+    "status",
+    "goal__code",
+    "goal__cycle_id",
+    "goal__owner_id",
+)
 
 
 class MeasurementSerializer(FastRows, serializers.Serializer):

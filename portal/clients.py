@@ -26,9 +26,16 @@ def count_in_window(key: str, window: int) -> int | None:
     the cache is out of reach (the caller lets the request through rather than refuse it)."""
     from django.core.cache import cache
 
-    cache.add(key, 0, timeout=window)
+    # One round trip for every request but a window's first: the increment fails only on a
+    # key that is not there yet (or has just expired).
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr
+    except ValueError:
+        pass
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)  # another worker opened the window meanwhile
+    except ValueError:  # and it expired at once
         cache.set(key, 1, timeout=window)
         return 1

@@ -26,7 +26,7 @@ from api import params
 from api.errors import exception_handler
 from api.pagination import CursorPagination
 from api.throttling import ClientRateThrottle
-from portal.cache import request_data_version
+from portal.cache import held, request_data_version
 from portal.i18n import is_english
 
 SAFE = ("GET", "HEAD")
@@ -40,7 +40,13 @@ class _NotModified(Exception):
 
 
 def version_since(version: int) -> float:
-    """When the API first saw ``version``: one shared timestamp for every worker."""
+    """When the API first saw ``version``: one shared timestamp for every worker, held in each
+    worker's memory while the version lasts (one read of the shared cache per version, not
+    per request)."""
+    return held("api-version-since", lambda: _version_since(version))
+
+
+def _version_since(version: int) -> float:
     key = f"api:version-since:{version}"
     since = cache.get(key)
     if since is None:

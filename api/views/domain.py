@@ -23,11 +23,6 @@ class PublicListView(ListModelMixin, PublicAPIView):
         return self.list(request, *args, **kwargs)
 
 
-def published_as_of() -> dict[int, object]:
-    """Each published cycle's latest evaluated month, by cycle id (one query)."""
-    return {c.pk: c.latest_month for c in Cycle.objects.published_with_latest_month()}
-
-
 @extend_schema(
     tags=["domain"],
     summary="Departments",
@@ -188,16 +183,24 @@ class IndicatorList(PublicListView):
     parameters = ("cycle", "department", "dimension", "status")
 
     def get_queryset(self):
-        indicators = (
-            Indicator.objects.filter(goal__cycle__published=True)
-            .select_related("goal__cycle", "goal__owner")
-            .defer("adjustments", "goal__description", "goal__measure", "goal__target_statement")
-            .defer("goal__cycle__grade_bands", "goal__owner__description")
-        )
-        return filter_indicators(self.request, indicators, prefix="")
+        # Dicts, not model instances (docs/decisions/0007-api-rows-built-by-hand.md); the
+        # cycle and department of each row come from the worker's memory (the context).
+        indicators = Indicator.objects.filter(goal__cycle__in=list(self._cycles()))
+        indicators = filter_indicators(self.request, indicators, prefix="")
+        return indicators.values(*serializers.INDICATOR_VALUES)
+
+    def _cycles(self) -> dict[int, Cycle]:
+        if not hasattr(self, "_published"):
+            self._published = {c.pk: c for c in Cycle.objects.published_with_latest_month()}
+        return self._published
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "as_of": published_as_of()}
+        departments = {d.pk: d for d in params.departments_by_slug().values()}
+        return {
+            **super().get_serializer_context(),
+            "cycles": self._cycles(),
+            "departments": departments,
+        }
 
 
 def filter_indicators(request, queryset, *, prefix: str):

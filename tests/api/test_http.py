@@ -68,6 +68,26 @@ def test_rate_limit_429_with_retry_after(api, api_world):
     assert api.get("/api/v1/cycles/", REMOTE_ADDR="10.0.0.9").status_code == 200
 
 
+@override_settings(API_RATE_LIMIT="2/60")
+def test_the_rate_limit_window_opens_again_when_retry_after_says(api, api_world, monkeypatch):
+    import time
+
+    now = [1_800_000_010.0]  # 10 s into a 60-second window
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    assert api.get("/api/v1/cycles/").status_code == 200
+    assert api.get("/api/v1/cycles/").status_code == 200
+    refused = api.get("/api/v1/cycles/")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "50"
+    now[0] += 50
+    assert api.get("/api/v1/cycles/").status_code == 200
+
+
+@override_settings(API_RATE_LIMIT="")
+def test_no_rate_limit_when_none_is_set(api, api_world):
+    assert all(api.get("/api/v1/cycles/").status_code == 200 for _ in range(5))
+
+
 def walk(api, path, **params):
     rows, url = [], path
     while url:
