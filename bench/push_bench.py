@@ -2,10 +2,10 @@
 
     python bench/push_bench.py --base-url http://127.0.0.1:PORT
 
-run.sh started gunicorn with a raised ``PORTAL_PUSH_RATE_LIMIT``. One API token per department
-of the latest open cycle; every indicator-month of that cycle is cut into batches of 1,000 rows
-of one department, shared out between ``BENCH_PUSH_CLIENTS`` client threads (no two threads
-touch the same rows, as separate departments' systems would not). Each round sends new values,
+run.sh started gunicorn with a raised ``PORTAL_PUSH_RATE_LIMIT``. The run adds one department of
+84 monthly indicators per client thread (``BENCH_PUSH_CLIENTS``) to the latest open cycle, each
+with its API token: a department's system sends 1,000 of its indicator-months per batch (no two
+threads touch the same rows, as separate departments' systems would not). Each round sends new values,
 so every row is a real write (a correction with its history and audit entry). Afterwards the
 values, corrections, audit entries and tokens of the run are removed, so the bench data stays as
 loaded. Target: at least 20,000 rows per second on 2 cores.
@@ -29,28 +29,76 @@ CLIENTS = int(os.environ.get("BENCH_PUSH_CLIENTS", "4"))
 BATCH = 1000
 
 
+# A department's system sends its own indicators' months: 1,000 rows need a department with at
+# least 84 monthly indicators in the open year. The scale-10 city's departments have 20 each
+# (240 indicator-months), so the run adds CLIENTS such departments of its own (a large bureau's
+# 84 indicators, 1,008 indicator-months each) and removes them afterwards.
+BENCH_SLUG = "bench-push-"
+INDICATORS_PER_DEPARTMENT = 84
+
+
+def _bench_departments(cycle):
+    """CLIENTS departments of 84 monthly indicators each in ``cycle``, written in bulk (no
+    signals: nothing to index or rebuild for rows the run removes)."""
+    from decimal import Decimal
+
+    from portal.models import Department, Goal, Indicator
+
+    _remove_bench_departments()
+    departments = Department.objects.bulk_create(
+        Department(
+            name=f"压测推送局{n}",
+            short_name=f"压测{n}",
+            slug=f"{BENCH_SLUG}{n}",
+            category=Department.Category.GENERAL,
+        )
+        for n in range(1, CLIENTS + 1)
+    )
+    goals = Goal.objects.bulk_create(
+        Goal(
+            cycle=cycle,
+            code=f"BENCH-PUSH-{n}",
+            title=f"压测推送目标{n}",
+            level=Goal.Level.DEPARTMENT,
+            owner=department,
+            source="bench",
+        )
+        for n, department in enumerate(departments, start=1)
+    )
+    Indicator.objects.bulk_create(
+        Indicator(
+            goal=goal,
+            code=f"BENCH-PUSH-{g}-{i:03d}",
+            name=f"压测推送指标{g}-{i}",
+            dimension=Indicator.Dimension.OUTPUT,
+            unit="%",
+            baseline=Decimal("0"),
+            target=Decimal("100"),
+            direction=Indicator.Direction.HIGHER,
+            weight=Decimal("1"),
+        )
+        for g, goal in enumerate(goals, start=1)
+        for i in range(1, INDICATORS_PER_DEPARTMENT + 1)
+    )
+    return departments
+
+
 def _plan():
-    """Tokens and batches: [(secret, [(code, month), ...]), ...]."""
-    from portal.models import Indicator
+    """Tokens and batches of exactly 1,000 rows: [(secret, [(code, month), ...]), ...]."""
+    from portal.models import Cycle, Indicator
     from portal.tokens import issue_token
 
-    by_department: dict = {}
-    indicators = Indicator.objects.filter(goal__cycle__closed=False).select_related(
-        "goal__owner", "goal__cycle"
-    )
-    for indicator in indicators.order_by("goal__owner_id", "code"):
-        months = [m.strftime("%Y-%m") for m in indicator.goal.cycle.months()]
-        by_department.setdefault(indicator.goal.owner, []).extend(
-            (indicator.code, month) for month in months
-        )
+    cycle = Cycle.objects.filter(closed=False).order_by("-year").first()
+    departments = _bench_departments(cycle)
+    months = [m.strftime("%Y-%m") for m in cycle.months()]
     batches = []
-    for department, pairs in by_department.items():
+    for department in departments:
+        codes = Indicator.objects.filter(goal__owner=department).order_by("code")
+        pairs = [(code, month) for code in codes.values_list("code", flat=True) for month in months]
         _token, secret = issue_token("bench push", department)
-        # At scale 10 a department has 720 indicator-months in all (60 indicators over three
-        # cycles): its batch is then all of them, the nearest to 1,000 one system can send.
-        for start in range(0, len(pairs), BATCH):
+        for start in range(0, len(pairs) - BATCH + 1, BATCH):
             batches.append((secret, pairs[start : start + BATCH]))
-    return "all open", batches
+    return str(cycle.year), batches
 
 
 def _client(base_url, batches, stop, totals, lock, number):
@@ -108,21 +156,23 @@ def _clean_up(marks) -> None:
         Measurement.objects.filter(pk__gt=marks["measurement"]).delete()
         ModelLogEntry.objects.filter(pk__gt=marks["log"]).delete()
         ApiToken.objects.filter(name="bench push").delete()
+        _remove_bench_departments()
 
 
-def run(base_url: str) -> None:
-    setup_django()
-    from django.db.models import Max
-    from wagtail.models import ModelLogEntry
+def _remove_bench_departments() -> None:
+    """The run's departments with their goals, indicators and figures (also what a run that
+    stopped half-way left)."""
+    from portal.models import Department, Goal, Indicator, Measurement
 
-    from portal.models import Measurement, MeasurementCorrection
+    bench = Department.objects.filter(slug__startswith=BENCH_SLUG)
+    Measurement.objects.filter(indicator__goal__owner__in=bench).delete()
+    Indicator.objects.filter(goal__owner__in=bench).delete()
+    Goal.objects.filter(owner__in=bench).delete()
+    bench.delete()
 
-    marks = {
-        "measurement": Measurement.objects.aggregate(m=Max("pk"))["m"] or 0,
-        "correction": MeasurementCorrection.objects.aggregate(m=Max("pk"))["m"] or 0,
-        "log": ModelLogEntry.objects.aggregate(m=Max("pk"))["m"] or 0,
-    }
-    cycle, batches = _plan()
+
+def _load(base_url, batches):
+    """CLIENTS threads sending their batches for DURATION seconds: (totals, elapsed)."""
     totals = {"accepted": 0, "sent": 0, "failed": 0, "latencies": []}
     stop, lock = threading.Event(), threading.Lock()
     threads = [
@@ -141,7 +191,26 @@ def run(base_url: str) -> None:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    _clean_up(marks)
+    return totals, elapsed
+
+
+def run(base_url: str) -> None:
+    setup_django()
+    from django.db.models import Max
+    from wagtail.models import ModelLogEntry
+
+    from portal.models import Measurement, MeasurementCorrection
+
+    marks = {
+        "measurement": Measurement.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "correction": MeasurementCorrection.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "log": ModelLogEntry.objects.aggregate(m=Max("pk"))["m"] or 0,
+    }
+    try:
+        cycle, batches = _plan()
+        totals, elapsed = _load(base_url, batches)
+    finally:
+        _clean_up(marks)
     rate = totals["accepted"] / elapsed
     latencies = sorted(totals["latencies"]) or [0.0]
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
@@ -166,8 +235,8 @@ def run(base_url: str) -> None:
     ]
     sizes = [len(pairs) for _secret, pairs in batches] or [0]
     notes = [
-        f"Rows per batch: {min(sizes)}–{max(sizes)} (one department's indicator-months, at most "
-        f"{BATCH:,}).",
+        f"Rows per batch: {min(sizes)}–{max(sizes)}, each from one of {CLIENTS} departments of "
+        f"{INDICATORS_PER_DEPARTMENT} monthly indicators added for the run.",
         "Every row a real write (new values each round); the run's writes are undone afterwards.",
         "Statuses and scores are recomputed by the background worker (not running here).",
     ]

@@ -156,6 +156,29 @@ def indicator_rows(indicators) -> SafeString:
 _BREAKDOWN_CELLS: dict[str, dict[str, str]] = {}
 
 
+@register.simple_tag
+def indicator_month_rows(rows, columns) -> SafeString:
+    """The indicator page's table (``portal.exports.indicator_records``): the month, then the
+    answers (light, progress against the expected progress), the value, the planned path and
+    the target in force, marked when an approved adjustment changed it."""
+    keys = ("status", "progress", "expected", "value", "planned", "target")
+    cell = card_cells(**{key: columns[key] for key in keys})
+    adjusted = f' <span class="muted">({_e(gettext("adjusted"))})</span>'
+    return mark_safe(
+        "".join(
+            f'{ROW}<th scope="row" role="rowheader" class="nowrap">{_e(row["period"])}</th>'
+            f"<td{cell['status']}>{_e(row['status'])}</td>"
+            f'<td class="num"{cell["progress"]}>{_e(num(row["progress"], 1))}</td>'
+            f'<td class="num"{cell["expected"]}>{_e(num(row["expected"], 1))}</td>'
+            f'<td class="num"{cell["value"]}>{_e(num(row["value"], 4))}</td>'
+            f'<td class="num"{cell["planned"]}>{_e(num(row["planned"], 4))}</td>'
+            f'<td class="num"{cell["target"]}>{_e(num(row["target"], 4))}'
+            f"{adjusted if row.get('adjustment') else ''}</td></tr>"
+            for row in rows
+        )
+    )
+
+
 def breakdown_cells() -> dict[str, str]:
     """The attributes of the score breakdown's cells (its rows come from Python and from the
     template: the qualitative review), once per language: the template asks for each cell."""
