@@ -13,7 +13,6 @@ import re
 from django.utils.translation import gettext as _
 
 from api.errors import InvalidParameter
-from portal.cache import held
 from portal.models import Cycle, Department, Indicator
 from portal.params import MAX_ID
 
@@ -108,10 +107,8 @@ def cycle(request, name: str = "cycle") -> Cycle | None:
 
 
 def departments_by_slug() -> dict[str, Department]:
-    """Every department (current or not) by its slug, held in the worker's memory until the
-    data version moves (a department's save moves it): a filter costs no query. Shared by
-    the worker's requests: read-only."""
-    return held("api-departments", lambda: {d.slug: d for d in Department.objects.all()})
+    """Every department by its slug, held in the worker's memory (``Department.objects.by_slug``)."""
+    return Department.objects.by_slug()
 
 
 def department(request, name: str = "department") -> Department | None:

@@ -68,7 +68,10 @@ def department_goal_tree(
     goals = Goal.objects.tree_for(department, cycle)
     goals_by_id = {g.pk: g for g in goals if g.direct}
     # The goals are loaded already: no join to read them again with every indicator.
-    indicators = list(Indicator.objects.filter(goal__in=list(goals_by_id)))
+    # Neither the page nor the API's tree shows an indicator's method or adjustment history.
+    indicators = list(
+        Indicator.objects.filter(goal__in=list(goals_by_id)).defer("methodology", "adjustments")
+    )
     for indicator in indicators:
         indicator.goal = goals_by_id[indicator.goal_id]
     roots = build_goal_tree(goals, department)

@@ -87,7 +87,9 @@ def department_index(request):
 @require_safe
 def department_detail(request, slug):
     """A department: contact, goal tree with lights, indicators, score breakdown, history."""
-    department = get_object_or_404(Department, slug=slug)
+    department = Department.objects.by_slug().get(slug)
+    if department is None:
+        raise Http404("No department with this address")
     choice = choose_cycle(request)
     cycle = choice.cycle
     roots, indicators, own_indicators, rows = [], [], [], []

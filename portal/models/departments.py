@@ -10,6 +10,17 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from portal.links import quick_reverse
 
 
+class DepartmentManager(models.Manager):
+    def by_slug(self) -> dict[str, Department]:
+        """Every department (current or not) by its slug, held in the worker's memory until
+        the data version moves (a department's save moves it): its page and the API's
+        ``department`` filter find it without a query. Shared by the worker's requests:
+        read-only."""
+        from portal.cache import held
+
+        return held("departments-by-slug", lambda: {d.slug: d for d in self.all()})
+
+
 class Department(models.Model):
     """A government department (部门) that owns goals and reports on indicators."""
 
@@ -73,6 +84,8 @@ class Department(models.Model):
         ),
         FieldRowPanel([FieldPanel("active"), FieldPanel("sort_order")]),
     ]
+
+    objects = DepartmentManager()
 
     class Meta:
         ordering = ["sort_order", "name"]
