@@ -26,14 +26,12 @@ def count_in_window(key: str, window: int) -> int | None:
     the cache is out of reach (the caller lets the request through rather than refuse it)."""
     from django.core.cache import cache
 
-    # One round trip for every request but a window's first: the increment fails only on a
-    # key that is not there yet (or has just expired).
+    # One round trip for every request but a window's first.
     try:
         return cache.incr(key)
-    except ValueError:
-        pass
-    if cache.add(key, 1, timeout=window):
-        return 1
+    except ValueError:  # no counter yet (the window's first request) or it has just expired
+        if cache.add(key, 1, timeout=window):
+            return 1
     try:
         return cache.incr(key)  # another worker opened the window meanwhile
     except ValueError:  # and it expired at once
