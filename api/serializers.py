@@ -237,12 +237,13 @@ class IndicatorSerializer(FastRows, serializers.Serializer):
     as_of = serializers.SerializerMethodField(help_text="The cycle's latest evaluated month.")
     url = serializers.SerializerMethodField()
 
+    # The two method fields declare the document's types; ``to_representation`` fills them.
     @extend_schema_field({"type": "string", "nullable": True, "example": "2026-03"})
-    def get_as_of(self, indicator) -> str | None:
-        return iso_month(self.context["as_of"].get(indicator.goal.cycle_id)) or None
+    def get_as_of(self, row) -> str | None:
+        return iso_month(self.context["cycles"][row["goal__cycle_id"]].latest_month) or None
 
-    def get_url(self, indicator) -> str:
-        return self.context["request"].build_absolute_uri(indicator.get_absolute_url())
+    def get_url(self, row) -> str:
+        return self.absolute(quick_reverse("portal:indicator", code=row["code"]))
 
     def to_representation(self, row):
         """``row``: a dict of ``INDICATOR_VALUES``; the context names each published cycle
@@ -276,8 +277,8 @@ class IndicatorSerializer(FastRows, serializers.Serializer):
             "progress": row["progress"],
             "status": row["status"],
             "status_label": self.choice_label(Status, row["status"]),
-            "as_of": iso_month(cycle.latest_month) or None,
-            "url": self.absolute(quick_reverse("portal:indicator", code=code)),
+            "as_of": self.get_as_of(row),
+            "url": self.get_url(row),
         }
 
 
