@@ -106,17 +106,12 @@ def cycle(request, name: str = "cycle") -> Cycle | None:
     return found
 
 
-def departments_by_slug() -> dict[str, Department]:
-    """Every department by its slug, held in the worker's memory (``Department.objects.by_slug``)."""
-    return Department.objects.by_slug()
-
-
 def department(request, name: str = "department") -> Department | None:
     """A department by its slug (the one in its page's address)."""
     raw = single(request, name)
     if raw is None:
         return None
-    found = departments_by_slug().get(raw)
+    found = Department.objects.by_slug().get(raw)  # held in the worker's memory: no query
     if found is None:
         raise InvalidParameter(name, _("There is no department “%(slug)s”.") % {"slug": raw[:40]})
     return found

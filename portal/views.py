@@ -227,7 +227,7 @@ def _published_indicator(code: str) -> Indicator:
         return indicator
     # A withdrawn indicator's address keeps saying what it was (issue 13: no trace left),
     # as long as its year is on the site.
-    published_years = set(Cycle.objects.filter(published=True).values_list("year", flat=True))
+    published_years = {cycle.year for cycle in cycles.values()}
     records = [
         record
         for record in withdrawals.withdrawn_indicators(code=code)

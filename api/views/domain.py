@@ -195,7 +195,7 @@ class IndicatorList(PublicListView):
         return self._published
 
     def get_serializer_context(self):
-        departments = {d.pk: d for d in params.departments_by_slug().values()}
+        departments = {d.pk: d for d in Department.objects.by_slug().values()}
         return {
             **super().get_serializer_context(),
             "cycles": self._cycles(),

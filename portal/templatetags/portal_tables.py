@@ -153,9 +153,6 @@ def indicator_rows(indicators) -> SafeString:
     return mark_safe("".join(rows))
 
 
-_BREAKDOWN_CELLS: dict[str, dict[str, str]] = {}
-
-
 @register.simple_tag
 def indicator_month_rows(rows, columns) -> SafeString:
     """The indicator page's table (``portal.exports.indicator_records``): the month, then the
@@ -177,6 +174,9 @@ def indicator_month_rows(rows, columns) -> SafeString:
             for row in rows
         )
     )
+
+
+_BREAKDOWN_CELLS: dict[str, dict[str, str]] = {}
 
 
 def breakdown_cells() -> dict[str, str]:
