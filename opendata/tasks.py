@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from opendata import building
+from portal.charts import draw_missing_charts
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +45,15 @@ _request = threading.local()
 
 @task()
 def build_open_data() -> dict:
-    """Build the files of every dataset whose content changed (``opendata.building``)."""
+    """Build the files of every dataset whose content changed (``opendata.building``), then
+    draw the indicators' charts whose data changed (``portal.charts.draw_missing_charts``):
+    both are made from the data when it changes, not per request."""
     cache.delete(QUEUED_KEY)  # from now on a change queues another build
     report = building.build_catalogue()
     if report.rerun:
         schedule_build()
-    return report.summary()
+    charts = draw_missing_charts()
+    return {**report.summary(), "charts_drawn": charts.drawn}
 
 
 def schedule_build(**kwargs) -> None:

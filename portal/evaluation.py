@@ -14,6 +14,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -324,20 +325,26 @@ def _cycle_of(indicator: Indicator) -> Cycle:
     return Cycle.objects.get(goals__indicators=indicator.pk)
 
 
-def indicator_series(indicator: Indicator) -> pd.DataFrame:
+def indicator_values(indicator: Indicator) -> dict[datetime.date, Decimal]:
+    """The indicator's figures in its cycle's months, by month (one query)."""
+    months = _cycle_of(indicator).months()
+    return Measurement.objects.figures(indicator.pk, months[0], months[-1])
+
+
+def indicator_series(
+    indicator: Indicator, values: dict[datetime.date, Decimal] | None = None
+) -> pd.DataFrame:
     """One row per month of the indicator's cycle up to the cycle's as-of month.
 
     Columns: period (date), value (NaN without a figure that month), planned, progress,
     expected, status, carried (the status uses an earlier month's figure). At most 3 queries
-    (none for the cycle when ``goal__cycle`` is already loaded).
+    (none for the cycle when ``goal__cycle`` is already loaded; none for the figures when
+    ``values`` — ``indicator_values`` — are given).
     """
     cycle = _cycle_of(indicator)
     months = cycle.months()
-    values = dict(
-        Measurement.objects.filter(
-            indicator=indicator, period__gte=months[0], period__lte=months[-1]
-        ).values_list("period", "value")
-    )
+    if values is None:
+        values = Measurement.objects.figures(indicator.pk, months[0], months[-1])
     as_of = Cycle.objects.data_month(cycle)
     if values:
         # This indicator's own newest figure counts even before the next recompute.

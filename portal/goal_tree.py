@@ -69,11 +69,7 @@ def department_goal_tree(
     goals_by_id = {g.pk: g for g in goals if g.direct}
     # The goals are loaded already: no join to read them again with every indicator.
     # Neither the page nor the API's tree shows an indicator's method or adjustment history.
-    indicators = list(
-        Indicator.objects.filter(goal__in=list(goals_by_id)).defer("methodology", "adjustments")
-    )
-    for indicator in indicators:
-        indicator.goal = goals_by_id[indicator.goal_id]
+    indicators = Indicator.objects.of_goals(goals_by_id)
     roots = build_goal_tree(goals, department)
     _share_cycle(roots, cycle)
     by_goal = defaultdict(list)

@@ -215,19 +215,12 @@ class IndicatorWithdrawn(Exception):
 
 
 def _published_indicator(code: str) -> Indicator:
-    # The published cycles are held in the worker's memory (portal.cache.held): no join.
-    cycles = {cycle.pk: cycle for cycle in Cycle.objects.published_with_latest_month()}
-    indicator = (
-        Indicator.objects.select_related("goal", "goal__owner")
-        .filter(code=code, goal__cycle_id__in=list(cycles))
-        .first()
-    )
+    indicator = Indicator.objects.published_by_code(code)
     if indicator is not None:
-        indicator.goal.cycle = cycles[indicator.goal.cycle_id]
         return indicator
     # A withdrawn indicator's address keeps saying what it was (issue 13: no trace left),
     # as long as its year is on the site.
-    published_years = {cycle.year for cycle in cycles.values()}
+    published_years = {cycle.year for cycle in Cycle.objects.published_with_latest_month()}
     records = [
         record
         for record in withdrawals.withdrawn_indicators(code=code)

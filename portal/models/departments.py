@@ -20,6 +20,12 @@ class DepartmentManager(models.Manager):
 
         return held("departments-by-slug", lambda: {d.slug: d for d in self.all()})
 
+    def by_pk(self) -> dict[int, Department]:
+        """The same departments by primary key (an indicator page's owner)."""
+        from portal.cache import held
+
+        return held("departments-by-pk", lambda: {d.pk: d for d in self.by_slug().values()})
+
 
 class Department(models.Model):
     """A government department (部门) that owns goals and reports on indicators."""

@@ -16,6 +16,7 @@ from portal.models.bulk import BulkWriteManager
 from portal.models.codes import code_validator
 from portal.models.cycles import Cycle
 from portal.models.departments import Department
+from portal.models.reading import RowReader
 from portal.models.status import Status
 
 
@@ -87,6 +88,79 @@ class GoalManager(BulkWriteManager):
             goal.owner = owner
             goals[goal.pk] = goal
         return list(goals.values())
+
+
+@functools.cache
+def _published_indicator_sql() -> tuple[str, RowReader, RowReader]:
+    """The SQL of ``IndicatorManager.published_by_code`` and the readers of its row."""
+    quote = connection.ops.quote_name
+    indicator, goal = RowReader.all_but(Indicator), RowReader.all_but(Goal)
+    i, g, c = Indicator._meta, Goal._meta, Cycle._meta
+    sql = (
+        f"SELECT {indicator.columns('i')}, {goal.columns('g')} FROM {quote(i.db_table)} i"
+        f" JOIN {quote(g.db_table)} g ON g.{quote(g.pk.column)} = i.{quote(i.get_field('goal').column)}"
+        f" JOIN {quote(c.db_table)} c ON c.{quote(c.pk.column)} = g.{quote(g.get_field('cycle').column)}"
+        f" WHERE i.{quote(i.get_field('code').column)} = %s"
+        f" AND c.{quote(c.get_field('published').column)} = %s"
+        f" ORDER BY i.{quote(i.pk.column)} LIMIT 1"
+    )
+    return sql, indicator, goal
+
+
+@functools.lru_cache(maxsize=64)
+def _goals_indicators_sql(count: int) -> tuple[str, RowReader]:
+    """The SQL of ``IndicatorManager.of_goals`` for ``count`` goals, and its row reader."""
+    quote = connection.ops.quote_name
+    reader = RowReader.all_but(Indicator, "methodology", "adjustments")
+    i = Indicator._meta
+    sql = (
+        f"SELECT {reader.columns('i')} FROM {quote(i.db_table)} i"
+        f" WHERE i.{quote(i.get_field('goal').column)} IN ({', '.join(['%s'] * count)})"
+    )
+    return sql, reader
+
+
+class IndicatorManager(BulkWriteManager):
+    """Indicators as the public pages read them; ``update_rows`` writes recompute's snapshots."""
+
+    def published_by_code(self, code: str) -> Indicator | None:
+        """The indicator with ``code`` in a published cycle (the lowest pk if several), with its
+        goal, the goal's cycle (``published_with_latest_month``) and its owner
+        (``Department.objects.by_pk``) from the worker's memory: one statement, written by hand
+        (docs/decisions/0002-hand-written-sql.md)."""
+        sql, indicator_reader, goal_reader = _published_indicator_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [code, True])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        cycles = {cycle.pk: cycle for cycle in Cycle.objects.published_with_latest_month()}
+        indicator = indicator_reader.read(row)
+        goal = goal_reader.read(row, indicator_reader.width)
+        if goal.cycle_id not in cycles:  # published this very moment: not on the site yet
+            return None
+        goal.cycle = cycles[goal.cycle_id]
+        owner = Department.objects.by_pk().get(goal.owner_id)
+        if owner is not None:
+            goal.owner = owner
+        indicator.goal = goal
+        return indicator
+
+    def of_goals(self, goals: dict[int, Goal]) -> list[Indicator]:
+        """The indicators of ``goals`` (by pk), each with its goal from ``goals``, in the
+        model's order (goal code, sort order, code), without their method text and adjustment
+        history (deferred): the department page's goal tree. One statement, written by hand."""
+        if not goals:
+            return []
+        sql, reader = _goals_indicators_sql(len(goals))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(goals))
+            rows = cursor.fetchall()
+        indicators = [reader.read(row) for row in rows]
+        for indicator in indicators:
+            indicator.goal = goals[indicator.goal_id]
+        indicators.sort(key=lambda i: (i.goal.code, i.sort_order, i.code))
+        return indicators
 
 
 class Goal(models.Model):
@@ -345,7 +419,7 @@ class Indicator(models.Model):
     ]
 
     # recompute_cycle writes the snapshot fields with Indicator.objects.update_rows.
-    objects = BulkWriteManager()
+    objects = IndicatorManager()
 
     class Meta:
         ordering = ["goal__code", "sort_order", "code"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import math
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -108,29 +110,98 @@ def test_a_chart_of_counts_has_whole_number_ticks():
     assert "dtick" not in many["layout"]["yaxis"]
 
 
+@pytest.fixture
+def draws(monkeypatch):
+    """Counts the charts actually drawn (not found kept in the shared cache)."""
+    drawn = []
+    draw = charts._draw_indicator_chart
+
+    def counting(indicator, values=None):
+        drawn.append((indicator.pk, translation.get_language()))
+        return draw(indicator, values)
+
+    monkeypatch.setattr(charts, "_draw_indicator_chart", counting)
+    return drawn
+
+
 @pytest.mark.django_db
-def test_an_indicators_chart_is_drawn_once_per_data_change_and_language(
-    settings, django_capture_on_commit_callbacks
+def test_an_indicators_chart_is_drawn_once_per_change_of_its_own_data_and_language(
+    settings, draws, django_capture_on_commit_callbacks
 ):
     settings.CHART_CACHE_SECONDS = 3600
-    build_city(departments=1, indicators_per_goal=1, months=2)
-    indicator = Indicator.objects.select_related("goal__cycle").first()
+    build_city(departments=1, indicators_per_goal=2, months=2)
+    indicator, other = Indicator.objects.select_related("goal__cycle").order_by("pk")[:2]
     bump_data_version_now()
-    with CaptureQueriesContext(connection) as first:
-        drawn = charts.indicator_chart_context(indicator)
+    drawn = charts.indicator_chart_context(indicator)
     with CaptureQueriesContext(connection) as again:
         assert charts.indicator_chart_context(indicator) == drawn
-    assert len(first.captured_queries) > 0 and len(again.captured_queries) == 0
+    assert len(draws) == 1
+    assert len(again.captured_queries) <= 2  # the figures (and the data month): no drawing
     with translation.override("en"):
         english = charts.indicator_chart_context(indicator)
-    assert english["columns"] != drawn["columns"]  # drawn again, in English
+    assert english["columns"] != drawn["columns"] and len(draws) == 2  # drawn in English
 
-    # A new figure bumps the data version when its transaction commits: drawn again.
+    # Another indicator's new figure moves the data version but not this drawing.
     with django_capture_on_commit_callbacks(execute=True):
-        record_measurement(indicator, datetime.date(YEAR, 3, 1), Decimal("77.5"))
+        record_measurement(other, datetime.date(YEAR, 2, 1), Decimal("55"))
+    assert charts.indicator_chart_context(indicator) == drawn and len(draws) == 2
+
+    # Its own new figure is a new drawing.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(YEAR, 2, 1), Decimal("77.5"))
     redrawn = charts.indicator_chart_context(indicator)
     assert [row["value"] for row in redrawn["rows"]][-1] == Decimal("77.5")
-    assert redrawn["chart_svg"] != drawn["chart_svg"]
+    assert redrawn["chart_svg"] != drawn["chart_svg"] and len(draws) == 3
+
+    # So is a changed target, and a deployment of other drawing code.
+    Indicator.objects.filter(pk=indicator.pk).update(target=indicator.target + 1)
+    indicator.refresh_from_db()
+    charts.indicator_chart_context(indicator)
+    assert len(draws) == 4
+    charts.DRAWING_CODE, code = "another release", charts.DRAWING_CODE
+    try:
+        charts.indicator_chart_context(indicator)
+    finally:
+        charts.DRAWING_CODE = code
+    assert len(draws) == 5
+
+
+@pytest.mark.django_db
+def test_draw_missing_charts_draws_what_changed_and_the_page_then_draws_nothing(
+    settings, draws, django_capture_on_commit_callbacks
+):
+    settings.CHART_CACHE_SECONDS = 3600
+    build_city(departments=2, indicators_per_goal=1, months=2)
+    bump_data_version_now()
+    indicators = list(Indicator.objects.select_related("goal__cycle").order_by("pk"))
+    languages = len(settings.LANGUAGES)
+
+    first = charts.draw_missing_charts()
+    assert (first.drawn, first.kept) == (len(indicators) * languages, 0)
+    again = charts.draw_missing_charts()
+    assert (again.drawn, again.kept) == (0, len(indicators) * languages)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicators[0], datetime.date(YEAR, 2, 1), Decimal("12.5"))
+    after_change = charts.draw_missing_charts()
+    assert after_change.drawn == languages  # only the changed indicator, in each language
+    drawn_before = len(draws)
+    for indicator in indicators:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                charts.indicator_chart_context(indicator)
+    assert len(draws) == drawn_before  # every page found its chart drawn
+
+
+@pytest.mark.django_db
+def test_draw_charts_command_reports_what_it_did(settings):
+    settings.CHART_CACHE_SECONDS = 3600
+    build_city(departments=1, indicators_per_goal=1, months=1)
+    bump_data_version_now()
+    out = io.StringIO()
+    call_command("draw_charts", stdout=out)
+    expected = Indicator.objects.count() * len(settings.LANGUAGES)
+    assert f"Charts: {expected} drawn, 0 kept" in out.getvalue()
 
 
 def bump_data_version_now():
