@@ -254,9 +254,12 @@ else:
         }
     }
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
-# An indicator's chart (its SVG, plotly figure and table) is drawn once per data change and kept
-# in the shared cache this long; 0 draws it on every request (portal.charts).
+# An indicator's chart (its SVG, plotly figure and table) is kept in the shared cache this long
+# under a digest of what it is drawn from; 0 draws it on every request (portal.charts).
 CHART_CACHE_SECONDS = int(os.environ.get("CHART_CACHE_SECONDS", "86400"))
+# The background build after a data change draws the charts whose data changed (portal.charts
+# draw_missing_charts); off, each chart is drawn by the first page that shows it.
+CHART_DRAW_AHEAD = os.environ.get("CHART_DRAW_AHEAD", "1").strip().lower() not in ("0", "false")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The open-data files (/data/) are built by a task queued when the data changed; it waits this

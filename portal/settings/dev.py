@@ -13,3 +13,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # So an editor's save does not wait for the open-data build (seconds): it runs in a thread once
 # the save's response is sent. The demo loader and `manage.py` commands build at once.
 OPEN_DATA_BUILD_AFTER_RESPONSE = True
+# The demo's database cache holds 300 entries: drawing every chart ahead would push out the rest.
+CHART_DRAW_AHEAD = False

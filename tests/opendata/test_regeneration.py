@@ -97,3 +97,33 @@ def test_a_change_elsewhere_keeps_the_files_and_their_last_change(
     same = DatasetFile.objects.get(pk=record.pk)
     assert saves and not [name for name in saves if "/en/" in name]
     assert (same.digest, same.last_changed) == (rebuilt.digest, rebuilt.last_changed)
+
+
+@pytest.mark.parametrize("ahead", [True, False])
+def test_the_build_after_a_data_change_draws_that_indicators_chart(
+    settings, city, django_capture_on_commit_callbacks, monkeypatch, ahead
+):
+    from portal import charts
+
+    settings.CHART_CACHE_SECONDS = 3600
+    settings.CHART_DRAW_AHEAD = ahead
+    drawn = []
+    draw = charts._draw_indicator_chart
+    monkeypatch.setattr(
+        charts,
+        "_draw_indicator_chart",
+        lambda indicator, values=None: drawn.append(indicator.pk) or draw(indicator, values),
+    )
+    indicator = Indicator.objects.select_related("goal__cycle").order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_measurement(indicator, datetime.date(YEAR, 3, 1), Decimal("61"))
+    if ahead:  # every indicator's chart (none was drawn before), in every language
+        assert drawn.count(indicator.pk) == len(settings.LANGUAGES)
+        del drawn[:]
+        charts.indicator_chart_context(indicator)  # the page finds it drawn
+        assert drawn == []
+        with django_capture_on_commit_callbacks(execute=True):
+            record_measurement(indicator, datetime.date(YEAR, 3, 1), Decimal("62"))
+        assert set(drawn) == {indicator.pk}  # only the changed one is drawn again
+    else:
+        assert drawn == []
