@@ -321,9 +321,9 @@ def chart_key(
 ) -> str:
     """The shared-cache key of an indicator's drawing: a digest of every input it is drawn
     from — the indicator's terms, unit and target adjustments, its cycle's months,
-    thresholds and data month (``Cycle.objects.data_month``), its figures, the language, and the code and translations that
-    draw it (``DRAWING_CODE``). Equal keys draw equal charts, so a kept drawing is never
-    stale: a changed figure or term is a new key."""
+    thresholds and data month (``Cycle.objects.data_month``), its figures, the language, and
+    the code and translations that draw it (``DRAWING_CODE``). Equal keys draw equal charts,
+    so a kept drawing is never stale: a changed figure or term is a new key."""
     cycle = indicator.goal.cycle
     material = (
         DRAWING_CODE,
