@@ -77,19 +77,6 @@ class FastRows:
             ref = refs[department.pk] = {"slug": department.slug, "name": name or department.name}
         return ref
 
-    def department_ref_of(self, row: dict, prefix: str) -> dict:
-        """The department reference from a values() row's ``<prefix>_id``, ``__slug``…"""
-        refs = self.context.setdefault("_department_refs", {})
-        pk = row[f"{prefix}_id"]
-        ref = refs.get(pk)
-        if ref is None:
-            name_en = row[f"{prefix}__name_en"] if self.context["english"] else ""
-            ref = refs[pk] = {
-                "slug": row[f"{prefix}__slug"],
-                "name": name_en or row[f"{prefix}__name"],
-            }
-        return ref
-
     def zone(self):
         zone = self.context.get("_zone")
         if zone is None:
@@ -246,7 +233,7 @@ class IndicatorSerializer(FastRows, serializers.Serializer):
         return self.absolute(quick_reverse("portal:indicator", code=row["code"]))
 
     def to_representation(self, row):
-        """``row``: a dict of ``INDICATOR_VALUES``; the context names each published cycle
+        """``row``: a dict of ``api.rows.indicators``; the context names each published cycle
         (``cycles``, by id) and every department (``departments``, by id), both held in the
         worker's memory, so the list reads no model instances."""
         from portal.models import Indicator, Status
@@ -282,30 +269,6 @@ class IndicatorSerializer(FastRows, serializers.Serializer):
         }
 
 
-INDICATOR_VALUES = (
-    "id",
-    "code",
-    "name",
-    "dimension",
-    "unit",
-    "baseline",
-    "target",
-    "direction",
-    "weight",
-    "frequency",
-    "data_source",
-    "source_description",
-    "methodology",
-    "latest_value",
-    "latest_period",
-    "progress",
-    "status",
-    "goal__code",
-    "goal__cycle_id",
-    "goal__owner_id",
-)
-
-
 class MeasurementSerializer(FastRows, serializers.Serializer):
     """One month's figure of an indicator, as it stands (corrections keep the history on the
     indicator's page)."""
@@ -335,13 +298,15 @@ class MeasurementSerializer(FastRows, serializers.Serializer):
         return self.context["request"].build_absolute_uri(measurement.indicator.get_absolute_url())
 
     def to_representation(self, row):
-        """``row``: a dict of ``MEASUREMENT_VALUES`` (the list reads no model instances)."""
+        """``row``: a dict of ``api.rows.measurements``; the context names each published cycle
+        and every department by id, as for ``IndicatorSerializer``."""
         code = row["indicator__code"]
+        owner = self.context["departments"][row["indicator__goal__owner_id"]]
         return {
             "indicator": code,
             "indicator_name": row["indicator__name"],
-            "year": row["indicator__goal__cycle__year"],
-            "department": self.department_ref_of(row, "indicator__goal__owner"),
+            "year": self.context["cycles"][row["indicator__goal__cycle_id"]].year,
+            "department": self.department_ref(owner),
             "dimension": row["indicator__dimension"],
             "period": iso_month(row["period"]),
             "value": float(row["value"]),
@@ -352,27 +317,6 @@ class MeasurementSerializer(FastRows, serializers.Serializer):
             "indicator_status": row["indicator__status"],
             "url": self.absolute(quick_reverse("portal:indicator", code=code)),
         }
-
-
-MEASUREMENT_VALUES = (
-    "id",
-    "period",
-    "value",
-    "note",
-    "source",
-    "updated_at",
-    "indicator__code",
-    "indicator__name",
-    "indicator__dimension",
-    "indicator__unit",
-    "indicator__source_description",
-    "indicator__status",
-    "indicator__goal__cycle__year",
-    "indicator__goal__owner_id",
-    "indicator__goal__owner__slug",
-    "indicator__goal__owner__name",
-    "indicator__goal__owner__name_en",
-)
 
 
 class EvaluationSerializer(serializers.Serializer):

@@ -18,9 +18,9 @@ from django.core.cache import cache
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 
 from api import params
 from api.errors import exception_handler
@@ -62,7 +62,7 @@ class PublicAPIView(GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [ClientRateThrottle]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [ORJSONRenderer]
     pagination_class = CursorPagination
     parameters: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ("id",)

@@ -5,7 +5,22 @@ import shutil
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+
+def rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit from the environment, ``COUNT/SECONDS`` (e.g. ``120/60``), both positive;
+    anything else stops the start with a message naming the variable."""
+    raw = os.environ.get(name, default).strip()
+    count, slash, seconds = raw.partition("/")
+    if not (slash and count.isdigit() and seconds.isdigit() and int(count) and int(seconds)):
+        raise ImproperlyConfigured(
+            f"{name} must be COUNT/SECONDS with two whole numbers above 0, e.g. 120/60 for 120"
+            f" requests a minute; it is {raw!r}."
+        )
+    return int(count), int(seconds)
+
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -284,9 +299,7 @@ CAPTCHA_TIMEOUT = 20  # minutes: elderly visitors take their time
 CAPTCHA_TEST_MODE = os.environ.get("SURVEYS_CAPTCHA_TEST_MODE", "0") == "1"
 CSRF_FAILURE_VIEW = "surveys.views.rating.csrf_failure"
 # Ratings per client (address and browser) and window in seconds, counted in the shared cache.
-SURVEYS_RATE_LIMIT = tuple(
-    int(part) for part in os.environ.get("SURVEYS_RATE_LIMIT", "10/600").split("/", 1)
-)
+SURVEYS_RATE_LIMIT = rate("SURVEYS_RATE_LIMIT", "10/600")
 # The key of the clients' keyed hash; rotate it to unlink old keys (SECRET_KEY when unset).
 SURVEYS_CLIENT_KEY_SECRET = os.environ.get("SURVEYS_CLIENT_KEY_SECRET", "")
 # Working days a department has to answer a poor rating (差评整改时限).
@@ -339,9 +352,7 @@ PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "100000"))
 # The push API (portal/push_views.py): the largest batch body, and batches per token per window
 # (COUNT/SECONDS, counted in the shared cache).
 PORTAL_PUSH_MAX_BYTES = int(os.environ.get("PORTAL_PUSH_MAX_BYTES", str(5 * 1024 * 1024)))
-PORTAL_PUSH_RATE_LIMIT = tuple(
-    int(part) for part in os.environ.get("PORTAL_PUSH_RATE_LIMIT", "120/60").split("/", 1)
-)
+PORTAL_PUSH_RATE_LIMIT = rate("PORTAL_PUSH_RATE_LIMIT", "120/60")
 # The pull job (manage.py pull_department_data): seconds to wait for a source, largest file.
 PORTAL_PULL_TIMEOUT = float(os.environ.get("PORTAL_PULL_TIMEOUT", "30"))
 PORTAL_PULL_MAX_BYTES = int(os.environ.get("PORTAL_PULL_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -400,12 +411,16 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # The public read API (api/, /api/v1/): JSON only, anonymous, read-only, a rate limit per
 # client (address as portal.clients decides) counted in the shared cache. API_RATE_LIMIT is
-# requests per window, "COUNT/SECONDS" like SURVEYS_RATE_LIMIT.
-API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/60")
+# requests per window, "COUNT/SECONDS" like SURVEYS_RATE_LIMIT (empty: no limit).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/60").strip()
+if API_RATE_LIMIT:
+    rate("API_RATE_LIMIT", "120/60")  # a bad value stops the start, not every request
 # The API's views (api.views.base.PublicAPIView) set their own authentication (none),
 # throttle, pagination and error format, so another API of the site may choose its own.
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson writes the JSON; a decimal is a JSON number, as every figure field declares.
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
+    "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # The description is api.views.schema.DESCRIPTION (the schema view passes it).

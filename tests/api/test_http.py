@@ -88,6 +88,29 @@ def test_no_rate_limit_when_none_is_set(api, api_world):
     assert all(api.get("/api/v1/cycles/").status_code == 200 for _ in range(5))
 
 
+@pytest.mark.parametrize(
+    "variable", ["API_RATE_LIMIT", "SURVEYS_RATE_LIMIT", "PORTAL_PUSH_RATE_LIMIT"]
+)
+@pytest.mark.parametrize("value", ["120/min", "0/60", "120", "abc/60", "120/0"])
+def test_a_rate_limit_the_site_cannot_read_stops_its_start(monkeypatch, variable, value):
+    """Not a 500 on every request: the settings refuse it, naming the variable."""
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import portal.settings.base as base
+
+    monkeypatch.setenv(variable, value)
+    try:
+        with pytest.raises(ImproperlyConfigured, match=variable):
+            importlib.reload(base)
+        monkeypatch.setenv(variable, " 30/60 ")
+        assert importlib.reload(base).rate(variable, "1/1") == (30, 60)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(base)
+
+
 def walk(api, path, **params):
     rows, url = [], path
     while url:
