@@ -136,9 +136,33 @@ def _client(base_url, batches, stop, totals, lock, number):
         totals["latencies"] += latencies
 
 
+# The tables a run writes, vacuumed before the load and after the clean-up: a run must not pay
+# for the dead rows of the previous run's clean-up (autovacuum catching up during the load
+# cost about 15 % of the rate: 18,600–19,000 rows/s against 22,200–22,500 after a VACUUM).
+WRITTEN_TABLES = (
+    "portal_measurement",
+    "portal_measurementcorrection",
+    "wagtailcore_modellogentry",
+    "portal_indicator",
+    "portal_goal",
+    "portal_department",
+    "portal_apitoken",
+    "django_tasks_database_dbtaskresult",
+)
+
+
+def _vacuum() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(WRITTEN_TABLES)}")
+
+
 def _clean_up(marks) -> None:
-    """Undo the run: values back to what they were, its rows and tokens gone."""
+    """Undo the run: values back to what they were, its rows, tokens and queued tasks gone
+    (no worker runs here; the tasks name rows that no longer exist)."""
     from django.db import connection, transaction
+    from django_tasks_db.models import DBTaskResult
     from wagtail.models import ModelLogEntry
 
     from portal.models import ApiToken, Measurement, MeasurementCorrection
@@ -156,7 +180,9 @@ def _clean_up(marks) -> None:
         Measurement.objects.filter(pk__gt=marks["measurement"]).delete()
         ModelLogEntry.objects.filter(pk__gt=marks["log"]).delete()
         ApiToken.objects.filter(name="bench push").delete()
+        DBTaskResult.objects.filter(enqueued_at__gte=marks["started"]).delete()
         _remove_bench_departments()
+    _vacuum()
 
 
 def _remove_bench_departments() -> None:
@@ -197,6 +223,7 @@ def _load(base_url, batches):
 def run(base_url: str) -> None:
     setup_django()
     from django.db.models import Max
+    from django.utils import timezone
     from wagtail.models import ModelLogEntry
 
     from portal.models import Measurement, MeasurementCorrection
@@ -205,9 +232,11 @@ def run(base_url: str) -> None:
         "measurement": Measurement.objects.aggregate(m=Max("pk"))["m"] or 0,
         "correction": MeasurementCorrection.objects.aggregate(m=Max("pk"))["m"] or 0,
         "log": ModelLogEntry.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "started": timezone.now(),
     }
     try:
         cycle, batches = _plan()
+        _vacuum()
         totals, elapsed = _load(base_url, batches)
     finally:
         _clean_up(marks)
@@ -238,6 +267,8 @@ def run(base_url: str) -> None:
         f"Rows per batch: {min(sizes)}–{max(sizes)}, each from one of {CLIENTS} departments of "
         f"{INDICATORS_PER_DEPARTMENT} monthly indicators added for the run.",
         "Every row a real write (new values each round); the run's writes are undone afterwards.",
+        "The tables the run writes are vacuumed before the load and after the clean-up, so a run "
+        "does not pay for the dead rows of the one before.",
         "Statuses and scores are recomputed by the background worker (not running here).",
     ]
     write_section(

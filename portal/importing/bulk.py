@@ -5,16 +5,16 @@ plain values: building a model instance per row cost more than the writes themse
 On PostgreSQL each write is one statement per few thousand rows whose rows arrive as a single
 JSON parameter (``INSERT … SELECT … FROM jsonb_array_elements(%s)``, ``UPDATE … FROM`` the
 same): psycopg encodes array parameters and COPY rows value by value in Python, and for a push
-batch of 1,000 corrections that took 25 ms of the batch's 55 ms of Python; one ``json.dumps``
-takes 2 ms and the database reads the JSON as fast. Other databases (the SQLite demo) get the
+batch of 1,000 corrections that took 25 ms of the batch's 55 ms of Python; one ``orjson.dumps``
+takes 0.5 ms and the database reads the JSON as fast. Other databases (the SQLite demo) get the
 ORM's bulk_create and bulk_update.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 
+import orjson
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from wagtail.log_actions import registry as log_registry
@@ -27,8 +27,9 @@ _TEXT_FIELDS = (models.CharField, models.TextField)
 
 
 def _json_rows(rows: list) -> str:
-    # Decimals, dates and UUIDs as their text, which PostgreSQL reads back exactly.
-    return json.dumps(rows, ensure_ascii=False, default=str)
+    # Decimals as their text, which PostgreSQL reads back exactly; dates, times and UUIDs in
+    # their ISO form. orjson: 0.5 ms for a push batch's 1,000 corrections, json.dumps 6 ms.
+    return orjson.dumps(rows, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _from_json(field, index: int) -> str:
