@@ -82,6 +82,10 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
     colours = [STATUS_MARKERS.get(s, STATUS_MARKERS["none"])[1] for s in statuses]
     planned_label, actual_label = _("Planned path"), _("Actual value")
     planned, actual = _clean(series["planned"]), _clean(series["value"])
+    targets = _clean(series["target"]) if "target" in series else []
+    # The figures as the table prints them (not 0.3566667), in the tooltip: the department's
+    # own figures to their decimals, the planned path to the same number of decimals.
+    places = exports.planned_places(actual, targets)
     traces = [
         {
             "type": "scatter",
@@ -90,8 +94,7 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
             "name": planned_label,
             "mode": "lines",
             "line": {"color": PLANNED_COLOUR, "dash": "dash", "width": 2},
-            # The figures as the table prints them (not 0.3566667), in the tooltip.
-            "customdata": [format_number(v, 2) for v in planned],
+            "customdata": [format_number(v, places) for v in planned],
             "hovertemplate": f"{planned_label}: %{{customdata}}{unit_suffix}<extra></extra>",
         },
         {
@@ -103,11 +106,10 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
             "connectgaps": False,
             "line": {"color": ACTUAL_COLOUR, "width": 3},
             "marker": {"symbol": symbols, "color": colours, "size": 11, "line": {"width": 1}},
-            "customdata": [format_number(v, 2) for v in actual],
+            "customdata": [format_number(v, 4) for v in actual],
             "hovertemplate": f"{actual_label}: %{{customdata}}{unit_suffix}<extra></extra>",
         },
     ]
-    targets = _clean(series["target"]) if "target" in series else []
     if any(v is not None for v in targets):
         target_label = _("Target")
         traces.insert(
@@ -119,7 +121,7 @@ def indicator_figure_spec(series: pd.DataFrame, *, unit: str = "", title: str = 
                 "name": target_label,
                 "mode": "lines",
                 "line": {"color": TARGET_COLOUR, "width": 2, "shape": "hv"},
-                "customdata": [format_number(v, 2) for v in targets],
+                "customdata": [format_number(v, 4) for v in targets],
                 "hovertemplate": f"{target_label}: %{{customdata}}{unit_suffix}<extra></extra>",
             },
         )

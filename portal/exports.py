@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from portal.models import Indicator, Status, TargetAdjustment
 from portal.months import iso_month
 from portal.terms import original_term
-from portal.values import finite_or_none, none_for_missing, quantize
+from portal.values import figure_places, finite_or_none, none_for_missing, quantize
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -74,8 +74,15 @@ def _percent(share):
     return None if finite_or_none(share) is None else _round(share * 100, 1)
 
 
+def planned_places(values, targets) -> int:
+    """The planned path's decimals: those of the indicator's own figures and targets, at least
+    one (a yearly target of 4 is a path of 0.3, 0.7, 1 … a month) and at most four."""
+    return figure_places([*values, *targets], least=1)
+
+
 def indicator_records(series: pd.DataFrame) -> list[dict]:
-    """The shown table's rows: month as YYYY-MM, values to 4 places, shares as percentages,
+    """The shown table's rows: month as YYYY-MM, values and targets to 4 places, the planned
+    path to the decimals of those (``planned_places``), shares as percentages,
     None where there is no figure; the target each month was judged against and, from an
     approved target adjustment's effective month, the adjustment (original → adjusted, date,
     reason). The page prints these; the downloads are built from them (``indicator_table``),
@@ -83,11 +90,13 @@ def indicator_records(series: pd.DataFrame) -> list[dict]:
     count = len(series)
     targets = series["target"].tolist() if "target" in series else [None] * count
     notes = series["adjustment"].tolist() if "adjustment" in series else [""] * count
+    values = series["value"].tolist()
+    places = planned_places(values, targets)
     return [
         {
             "period": iso_month(period),
             "value": _round(value, 4),
-            "planned": _round(planned, 4),
+            "planned": _round(planned, places),
             "progress": _percent(progress),
             "expected": _percent(expected),
             "status": _status_text(status),
@@ -96,7 +105,7 @@ def indicator_records(series: pd.DataFrame) -> list[dict]:
         }
         for period, value, planned, progress, expected, status, target, note in zip(
             series["period"].tolist(),
-            series["value"].tolist(),
+            values,
             series["planned"].tolist(),
             series["progress"].tolist(),
             series["expected"].tolist(),

@@ -61,6 +61,22 @@ def none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
 _QUANTA: dict[int, Decimal] = {}
 
 
+def figure_places(values, *, least: int = 0, most: int = 4) -> int:
+    """The decimals a department's figures use (the most any of ``values`` has once trailing
+    zeros go), from ``least`` to ``most``: what a figure derived from them, such as the planned
+    path, is printed with, so it reads like the figures beside it (35.67, not 35.6667)."""
+    places = least
+    for value in values:
+        if number_or_none(value) is None:
+            continue
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            places = -exponent
+            if places >= most:
+                return most
+    return min(places, most)
+
+
 def quantize(value, places: int) -> Decimal:
     """``value`` to ``places`` decimals as the site prints numbers: its decimal text rounded
     half to even (downloads round with this too, so a file never differs from the page)."""

@@ -198,6 +198,35 @@ def test_score_history_keeps_whole_ranks_and_the_pages_rounding():
     assert num(84.15, 1) == "84.2"
 
 
+def test_the_planned_path_has_the_decimals_of_the_departments_figures():
+    """Not 35.6667 beside figures of two decimals: the page, its downloads and the chart's
+    tooltip print the planned path like the figures (one decimal at least, four at most)."""
+    import pandas as pd
+
+    from portal import charts
+
+    series = pd.DataFrame(
+        {
+            "period": [datetime.date(YEAR, m, 1) for m in (1, 2, 3)],
+            "value": [12.25, 30.5, None],
+            "planned": [35.666666, 71.333333, 107.0],
+            "progress": [0.1, 0.2, None],
+            "expected": [1 / 12, 2 / 12, 3 / 12],
+            "status": ["green", "red", "none"],
+            "target": [428.0, 428.0, 428.0],
+        }
+    )
+    rows = exports.indicator_records(series)
+    assert [r["planned"] for r in rows] == [35.67, 71.33, 107.0]
+    assert [r["value"] for r in rows] == [12.25, 30.5, None]
+    spec = charts.indicator_figure_spec(series, unit="万件")
+    tooltips = {trace["name"]: trace["customdata"] for trace in spec["data"]}
+    assert list(tooltips.values())[1:] == [["35.67", "71.33", "107"], ["12.25", "30.5", "—"]]
+
+    counts = series.assign(value=[3, 5, None], planned=[0.333333, 0.666667, 1.0], target=4)
+    assert [r["planned"] for r in exports.indicator_records(counts)] == [0.3, 0.7, 1.0]
+
+
 # --- what a download's header and cells can hold ----------------------------------------------
 
 

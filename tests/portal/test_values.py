@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal.values import finite_or_none, is_blank, is_missing, none_for_missing, number_or_none
+from portal.values import (
+    figure_places,
+    finite_or_none,
+    is_blank,
+    is_missing,
+    none_for_missing,
+    number_or_none,
+)
 
 NOTHING = [None, math.nan, np.nan, np.float64("nan"), pd.NA, pd.NaT]
 
@@ -65,3 +72,22 @@ def test_none_for_missing():
     )
     rows = none_for_missing(frame).values.tolist()
     assert rows == [[1.0, pd.Timestamp("2026-01-01"), "a"], [None, None, None]]
+
+
+@pytest.mark.parametrize(
+    ("values", "places"),
+    [
+        ([120, 10, 25, None], 0),  # counts
+        ([90.43, 88.1, math.nan], 2),
+        ([Decimal("35.500"), Decimal("12")], 1),  # trailing zeros are no decimals
+        ([0.3567, 0.1], 4),
+        ([1.23456789], 4),  # at most four, as the tables print figures
+        ([], 0),
+    ],
+)
+def test_figure_places_are_the_decimals_the_figures_use(values, places):
+    assert figure_places(values) == places
+
+
+def test_figure_places_has_a_floor():
+    assert figure_places([4, 12], least=1) == 1
