@@ -108,6 +108,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
+            # {% url 'name' %} rendered once per URL configuration and language, then read
+            # back; {% translate "…" %} likewise in templates that load portal_i18n
+            # (docs/decisions/0009-constant-template-tags.md).
+            "builtins": ["portal.templatetags.constant_url"],
         },
     },
 ]
