@@ -1,7 +1,7 @@
-"""The department page's long lists, rendered in Python.
+"""The department page's long lists and the rankings table, rendered in Python.
 
 A department's goal tree, indicator table and score breakdown print every indicator, up to a
-few hundred rows on one page; through the template engine (an include, a dozen variable
+few hundred rows on one page, and the rankings every department of the city; through the template engine (an include, a dozen variable
 lookups and filters per row) they cost most of an uncached page view. These tags build the same
 markup in plain Python, every value escaped (``_e``: what ``format_html`` does per argument,
 without its per-call overhead, which a few hundred rows add up to), as Wagtail's own admin
@@ -298,6 +298,37 @@ def home_score_rows(evaluations, year) -> SafeString:
             # The score as a bar too (0–100), decorative: the number is the answer.
             + f'<span class="score-bar" aria-hidden="true"><span style="width:{bar_width((e.total or 0) / 100)}%">'
             "</span></span></td></tr>"
+            for e in evaluations
+        )
+    )
+
+
+@register.simple_tag
+def ranking_rows(evaluations, year) -> SafeString:
+    """The rankings table's rows: the department (a link to that year), then the answers (rank,
+    total, grade, light), then the parts — every department of the city on one page."""
+    lang = get_language() or ""
+    query = f"?year={_e(year)}"
+    cell = card_cells(
+        rank=gettext("Rank"),
+        total=gettext("Total score"),
+        grade=gettext("Grade"),
+        status=gettext("Status"),
+        goals=gettext("Goal indicators"),
+        satisfaction=gettext("Citizen satisfaction"),
+        qualitative=gettext("Qualitative review"),
+    )
+    return mark_safe(
+        "".join(
+            f'{ROW}{ROW_HEADING}<a href="{_e(e.department.get_absolute_url())}{query}">'
+            f"{zh_html(dept_name(e.department), lang)}</a></th>"
+            f'<td class="num"{cell["rank"]}>{_or_dash(e.rank)}</td>'
+            f'<td class="num"{cell["total"]}><strong>{_e(num(e.total, 1))}</strong></td>'
+            f"<td{cell['grade']}>{grade_html(e.grade)}</td>"
+            f"<td{cell['status']}>{badge_in(e.status, True, lang)}</td>"
+            f'<td class="num"{cell["goals"]}>{_e(num(e.goals_score, 1))}</td>'
+            f'<td class="num"{cell["satisfaction"]}>{_e(num(e.satisfaction_score, 1))}</td>'
+            f'<td class="num"{cell["qualitative"]}>{_e(num(e.qualitative_score, 1))}</td></tr>'
             for e in evaluations
         )
     )
