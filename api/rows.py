@@ -121,8 +121,9 @@ def indicators() -> Statement:
 
 class HandRows:
     """A list's rows as dicts, in ``pk`` order (or its reverse), from ``statement`` under
-    ``conditions`` (field key → value, each an equality but for the ``__in``, ``__gte`` and
-    ``__lte`` suffixes). Lazy like a queryset: the slice runs the one statement."""
+    ``conditions`` (field key → value, each an equality but for the ``__in``, ``__gte``,
+    ``__lte``, ``__gt`` and ``__lt`` suffixes). Lazy like a queryset: the slice runs the one
+    statement."""
 
     def __init__(self, model, statement: Statement, conditions: dict, descending=False):
         self.model = model  # the pagination checks a cursor's position against its fields
