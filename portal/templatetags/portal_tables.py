@@ -5,8 +5,9 @@ few hundred rows on one page, and the rankings every department of the city; thr
 template engine (an include, a dozen variable lookups and filters per row) they cost most of an
 uncached page view. These tags build the same markup in plain Python, every value escaped
 (``_e``: what ``format_html`` does per argument, without its per-call overhead, which a few
-hundred rows add up to), as Wagtail's own admin components do. The markup is what the templates printed before; the page tests check it.
-The measured reason: docs/decisions/0003-department-lists-built-in-python.md.
+hundred rows add up to), as Wagtail's own admin components do. The markup is what the templates
+printed before; the page tests check it. The measured reason:
+docs/decisions/0003-department-lists-built-in-python.md.
 """
 
 from __future__ import annotations
